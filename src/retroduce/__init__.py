@@ -1,0 +1,3 @@
+"""Retroduce: a workbench for realist syntheses."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,259 @@
+"""The `retroduce` command line."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from retroduce.site import runtime
+from retroduce.site.config import SETTINGS, ConfigError
+
+app = typer.Typer(
+    help="Retroduce: a workbench for realist syntheses.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+console = Console()
+err = Console(stderr=True)
+
+ISSUE_TITLES = {
+    "sources": "Sources: search log, reference import from every common format, and deduplication "
+    "that beats bib-dedupe",
+    "screening": "Screening: blind dual screening at two stages, conflicts, agreement, and "
+    "prioritisation that beats ASReview",
+    "reports": "Reports: the RAMESES checklist evidenced from the recorded work, the document flow "
+    "diagram, the evidence tables, Word and HTML export",
+    "exchange": "Exchange: REFI-QDA projects to and from NVivo, ATLAS.ti and MAXQDA, a lossless "
+    "project archive, and reference exports",
+}
+
+
+def _start(migrate: bool = True) -> None:
+    try:
+        runtime.setup()
+    except ConfigError as exc:
+        err.print(f"[red]Configuration error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    if migrate:
+        pending, backup = runtime.migrate()
+        if backup:
+            console.print(f"Backed up the database to {backup} before migrating.")
+        if pending:
+            console.print(f"Applied {len(pending)} database migrations.")
+
+
+def _serve(host: str, port: int) -> None:
+    import waitress
+    from django.conf import settings
+
+    from retroduce.site import config
+    from retroduce.site.wsgi import application
+
+    if config.flag("RETRODUCE_INPROCESS_WORKER"):
+        runtime.start_worker_thread()
+        console.print("Background tasks run inside this process.")
+    if host not in settings.ALLOWED_HOSTS and "*" not in settings.ALLOWED_HOSTS:
+        settings.ALLOWED_HOSTS.append(host)
+    console.print(f"Serving Retroduce on [bold]http://{host}:{port}/[/bold]  (Ctrl+C stops)")
+    waitress.serve(application, host=host, port=port, threads=8, ident="Retroduce")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Migrate (backing up SQLite first when a migration is pending) and serve the web app."""
+    _start()
+    _serve(host, port)
+
+
+@app.command()
+def demo(
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Load the demo and exit.")] = False,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Load the demo review (integrated-care-leadership) and serve it."""
+    _start()
+    from django.conf import settings
+
+    from retroduce.site.demo import DEMO_PASSWORD, DEMO_SLUG, DEMO_USERS, load_demo
+
+    project, created = load_demo()
+    console.print(
+        f"{'Loaded' if created else 'Found'} the demo project [bold]{project.slug}[/bold] "
+        f"in {settings.HOME}."
+    )
+    table = Table(title="Demo sign-in (password for all: " + DEMO_PASSWORD + ")")
+    table.add_column("Username")
+    table.add_column("Role")
+    for username, role in DEMO_USERS.items():
+        table.add_row(username, role.label)
+    console.print(table)
+    if not no_serve:
+        console.print(f"Open http://{host}:{port}/p/{DEMO_SLUG}/ and sign in as demo-owner.")
+        _serve(host, port)
+
+
+@app.command()
+def worker() -> None:
+    """Run a background-task worker (for teams: run one or more beside the web processes)."""
+    _start()
+    from django.core.management import call_command
+
+    console.print("Worker started; Ctrl+C stops it after the current task.")
+    call_command("db_worker", "--queue-name=*", "--no-reload", verbosity=1)
+
+
+@app.command()
+def createuser(
+    username: str,
+    password: Annotated[str | None, typer.Option(help="Asked for when not given.")] = None,
+    email: Annotated[str, typer.Option(help="Optional e-mail address.")] = "",
+    superuser: Annotated[bool, typer.Option(help="Make a site administrator.")] = False,
+) -> None:
+    """Create a user account."""
+    _start()
+    from retroduce.core.services import DomainError, create_user
+
+    if password is None:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        create_user(username, password, email=email, superuser=superuser)
+    except DomainError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    console.print(f"Created user {username}.")
+
+
+@app.command()
+def projects() -> None:
+    """List projects: slug and title."""
+    _start()
+    from retroduce.core.models import Project
+
+    table = Table("Slug", "Title")
+    for project in Project.objects.order_by("slug"):
+        table.add_row(project.slug, project.title)
+    if not table.row_count:
+        console.print(
+            "No projects yet. Run `retroduce demo --no-serve` or create one in the web app."
+        )
+        return
+    console.print(table)
+
+
+@app.command()
+def check(project: Annotated[str, typer.Argument(help="The project's slug.")]) -> None:
+    """Check that every object in a project has the event that created it (audit trail)."""
+    _start()
+    from retroduce.core.audit import check_audit_trail
+    from retroduce.core.models import Project
+
+    found = Project.objects.filter(slug=project).first()
+    if found is None:
+        err.print(f"[red]No project with the slug '{project}'. See `retroduce projects`.[/red]")
+        raise typer.Exit(1)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as progress:
+        bar = progress.add_task("Audit trail", total=None)
+
+        def report(done: int, total: int, message: str = "") -> None:
+            progress.update(bar, completed=done, total=total)
+
+        result = check_audit_trail(found, report)
+    console.print(result.summary)
+    if result.missing:
+        raise typer.Exit(1)
+
+
+@app.command("settings")
+def show_settings() -> None:
+    """List the environment variables Retroduce reads, with their help."""
+    table = Table("Variable", "Default", "Meaning")
+    for setting in SETTINGS:
+        table.add_row(setting.name, setting.default or "(empty)", setting.help)
+    console.print(table)
+
+
+def _not_yet(area: str) -> None:
+    err.print(f"not available yet: {ISSUE_TITLES[area]}")
+    raise typer.Exit(3)
+
+
+@app.command("import")
+def import_(
+    project: str,
+    files: Annotated[list[Path], typer.Argument(help="Reference files to import.")],
+    episode: Annotated[str | None, typer.Option(help="Search episode the files belong to.")] = None,
+) -> None:
+    """Import reference files into a project."""
+    _not_yet("sources")
+
+
+@app.command()
+def export(
+    project: str,
+    format: Annotated[str, typer.Option("--format", help="archive, qdpx, ris, csv or xlsx")],
+    out: Annotated[Path, typer.Option("--out", help="File to write.")],
+) -> None:
+    """Export a project as an archive, REFI-QDA, RIS, CSV or XLSX."""
+    _not_yet("exchange")
+
+
+@app.command()
+def restore(file: Path) -> None:
+    """Restore a project from an archive or a .qdpx file."""
+    _not_yet("exchange")
+
+
+@app.command()
+def report(
+    project: str,
+    format: Annotated[str, typer.Option("--format", help="docx, html or md")],
+    out: Annotated[Path, typer.Option("--out", help="File to write.")],
+) -> None:
+    """Write the RAMESES report of a project."""
+    _not_yet("reports")
+
+
+@app.command()
+def simulate(
+    file: Path,
+    seeds: Annotated[int, typer.Option(help="Number of seeds.")] = 1,
+    model: Annotated[str | None, typer.Option(help="Model name.")] = None,
+    out: Annotated[Path | None, typer.Option(help="JSONL output.")] = None,
+) -> None:
+    """Run screening simulations on a labelled dataset."""
+    _not_yet("screening")
+
+
+@app.command()
+def dedup(
+    file: Path,
+    out: Annotated[Path, typer.Option("--out", help="clusters.csv to write.")],
+) -> None:
+    """Deduplicate a bibliographic CSV into clusters."""
+    _not_yet("sources")
+
+
+def main() -> None:
+    try:
+        app()
+    except ConfigError as exc:
+        err.print(f"Configuration error: {exc}")
+        sys.exit(2)

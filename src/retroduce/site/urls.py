@@ -1,0 +1,30 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from retroduce.core import views as core
+from retroduce.core.auth import LoginView
+from retroduce.theory import views as theory
+
+urlpatterns = [
+    path("", core.dashboard, name="dashboard"),
+    path("login/", LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("projects/new", core.project_create, name="project_create"),
+    path("tasks/<str:task_id>/", core.task_progress, name="task_progress"),
+    path("p/<slug:slug>/", core.project_overview, name="project"),
+    path("p/<slug:slug>/protocol/", core.protocol, name="protocol"),
+    path("p/<slug:slug>/protocol/v<int:number>/", core.protocol, name="protocol_version"),
+    path("p/<slug:slug>/protocol/edit/", core.protocol_edit, name="protocol_edit"),
+    path("p/<slug:slug>/changes/add", core.change_log_add, name="change_log_add"),
+    path("p/<slug:slug>/members/", core.members, name="members"),
+    path("p/<slug:slug>/members/add", core.member_add, name="member_add"),
+    path("p/<slug:slug>/members/<int:member_id>/role", core.member_role, name="member_role"),
+    path("p/<slug:slug>/members/<int:member_id>/remove", core.member_remove, name="member_remove"),
+    path("p/<slug:slug>/history/", core.history, name="history"),
+    path("p/<slug:slug>/history.csv", core.history_csv, name="history_csv"),
+    path("p/<slug:slug>/history/audit", core.audit_start, name="audit_start"),
+    path("p/<slug:slug>/theory/", theory.theory, name="theory"),
+    path("p/<slug:slug>/theory/v<int:number>/", theory.theory, name="theory_version"),
+    path("p/<slug:slug>/stakeholders/", theory.stakeholders, name="stakeholders"),
+    path("p/<slug:slug>/<str:section>/", core.planned_section, name="planned_section"),
+]
