@@ -93,3 +93,9 @@ def test_imported_script_in_a_title_is_shown_as_text(team):
     page = team.client("owner").get(reverse("history", args=[team.project.slug])).content.decode()
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_history_names_objects_in_words(team):
+    html = team.client("owner").get(reverse("history", args=[team.project.slug])).content.decode()
+    assert "protocol version: Protocol v1" in html
+    assert "protocolversion" not in html.split("<tbody>")[1]

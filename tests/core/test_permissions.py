@@ -8,10 +8,19 @@ from django.urls import reverse
 
 from retroduce.core.models import Event, Membership, ProtocolVersion, TaskProgress
 from retroduce.core.permissions import ALLOWED, Action, can
+from retroduce.theory.models import Feedback
 
 
 def _member_id(team, persona: str) -> int:
     return Membership.objects.get(project=team.project, user=team.users[persona]).pk
+
+
+def _theory_version(team):
+    from retroduce.theory.services import start_version
+
+    return team.project.theory_versions.first() or start_version(
+        team.project, team.users["owner"], "initial"
+    )
 
 
 # (name, url builder, POST data, roles allowed)
@@ -52,6 +61,12 @@ MUTATING = [
         {"owner"},
     ),
     (
+        "feedback_add",
+        lambda t: reverse("feedback_add", args=[t.project.slug, _theory_version(t).number]),
+        {"text": "Resilience matters to us"},
+        {"owner", "reviewer", "stakeholder"},
+    ),
+    (
         "audit_start",
         lambda t: reverse("audit_start", args=[t.project.slug]),
         {},
@@ -65,6 +80,7 @@ def _state(team) -> tuple:
         Event.objects.count(),
         ProtocolVersion.objects.count(),
         TaskProgress.objects.count(),
+        Feedback.objects.count(),
         sorted(Membership.objects.values_list("user__username", "role")),
     )
 
@@ -74,8 +90,9 @@ def _state(team) -> tuple:
     "persona", ["owner", "reviewer", "stakeholder", "viewer", "outsider", "anonymous"]
 )
 def test_mutating_view_permissions(team, name, url, data, allowed, persona):
+    target = url(team)  # may create what the view needs, so before the snapshot
     before = _state(team)
-    response = team.client(persona).post(url(team), data)
+    response = team.client(persona).post(target, data)
     if persona in allowed:
         assert response.status_code in (200, 302)
         assert _state(team) != before, f"{persona} was allowed {name} but nothing changed"

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import http.cookiejar
 import re
 import sqlite3
 import subprocess
 import sys
-import time
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.serving import run
+from tests.serving import WebUser, run, serving
 
 
 def test_demo_no_serve_sets_up_a_new_home(fresh_install):
@@ -53,32 +49,21 @@ def test_pending_migration_backs_up_sqlite_first(fresh_install):
         ]
 
 
+HISTORY = "/p/integrated-care-leadership/history/"
+
+
 def test_serve_signs_in_and_runs_background_tasks_in_process(served_demo):
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-
-    def post(path: str, data: dict, referer: str) -> str:
-        token = next(c.value for c in jar if c.name == "csrftoken")
-        body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": token}).encode()
-        request = urllib.request.Request(
-            served_demo + path, data=body, headers={"Referer": referer}
-        )
-        return opener.open(request, timeout=10).read().decode()
-
-    opener.open(served_demo + "/login/", timeout=10)
-    dashboard = post(
-        "/login/", {"username": "demo-owner", "password": "retroduce-demo"}, served_demo + "/login/"
-    )
-    assert "Developing programme theories of leadership" in dashboard
-
-    history = "/p/integrated-care-leadership/history/"
-    post(history + "audit", {}, served_demo + history)
-    deadline = time.monotonic() + 30
-    page = ""
-    while time.monotonic() < deadline:
-        page = opener.open(served_demo + history, timeout=10).read().decode()
-        if "Audit trail complete" in page:
-            break
-        time.sleep(0.5)
-    assert "Audit trail complete" in page
+    owner = WebUser(served_demo, "demo-owner")
+    assert "Developing programme theories of leadership" in owner.landing
+    owner.post(HISTORY + "audit", {})
+    page = owner.wait_for_text(HISTORY, "Audit trail complete")
     assert re.search(r"all \d+ objects", page)
+
+
+def test_team_setup_runs_tasks_in_a_separate_worker(fresh_install):
+    run(fresh_install, "demo", "--no-serve")
+    env = {**fresh_install, "RETRODUCE_INPROCESS_WORKER": "0"}
+    with serving(env, ["worker"]) as base:
+        owner = WebUser(base, "demo-owner")
+        owner.post(HISTORY + "audit", {})
+        owner.wait_for_text(HISTORY, "Audit trail complete")

@@ -75,3 +75,17 @@ def test_database_url_switches_to_postgresql(monkeypatch, tmp_path):
     assert (db["HOST"], db["NAME"]) == ("db.example", "reviews")
     monkeypatch.delenv("DATABASE_URL")
     assert config.database(tmp_path)["NAME"] == str(tmp_path / "retroduce.sqlite3")
+
+
+def test_refusals_explain_themselves_in_plain_words(team):
+    from django.test import Client
+
+    forbidden = team.client("viewer").post(reverse("member_add", args=[team.project.slug]), {})
+    assert "does not allow this" in forbidden.content.decode()
+    assert "Ask the project" in forbidden.content.decode()
+    missing = team.client("outsider").get(reverse("protocol", args=[team.project.slug]))
+    assert "not a member" in missing.content.decode()
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(team.users["owner"])
+    expired = strict.post(reverse("change_log_add", args=[team.project.slug]), {})
+    assert "nothing was saved" in expired.content.decode()

@@ -2,7 +2,13 @@ from __future__ import annotations
 
 from django import forms
 
-from retroduce.core.models import PROTOCOL_FIELDS, ChangeLogEntry, ProtocolVersion, Role
+from retroduce.core.models import (
+    PROTOCOL_FIELDS,
+    ChangeLogEntry,
+    ProtocolVersion,
+    Role,
+    object_kind,
+)
 
 
 class ProjectForm(forms.Form):
@@ -76,4 +82,6 @@ class HistoryFilterForm(forms.Form):
     def __init__(self, *args, verbs: list[str], object_types: list[str], **kwargs) -> None:  # noqa: ANN002,ANN003
         super().__init__(*args, **kwargs)
         self.fields["verb"].choices = [("", "Any")] + [(v, v) for v in verbs]
-        self.fields["object_type"].choices = [("", "Any")] + [(o, o) for o in object_types]
+        self.fields["object_type"].choices = [("", "Any")] + [
+            (o, object_kind(o)) for o in object_types
+        ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import uuid4
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 
@@ -128,6 +129,13 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise PermissionError("The event log is append-only")
 
 
+def object_kind(model_name: str) -> str:
+    for model in apps.get_models():
+        if model._meta.model_name == model_name:
+            return str(model._meta.verbose_name)
+    return model_name
+
+
 class Event(models.Model):
     """Append-only record of every change to project data (RAMESES items 5 and 11)."""
 
@@ -164,6 +172,11 @@ class Event(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("The event log is append-only")
+
+    @property
+    def object_kind(self) -> str:
+        """The object's type in words ("protocol version"), for people reading the history."""
+        return object_kind(self.object_type)
 
 
 class TaskProgress(models.Model):

@@ -25,6 +25,7 @@ urlpatterns = [
     path("p/<slug:slug>/history/audit", core.audit_start, name="audit_start"),
     path("p/<slug:slug>/theory/", theory.theory, name="theory"),
     path("p/<slug:slug>/theory/v<int:number>/", theory.theory, name="theory_version"),
+    path("p/<slug:slug>/theory/v<int:number>/feedback", theory.feedback_add, name="feedback_add"),
     path("p/<slug:slug>/stakeholders/", theory.stakeholders, name="stakeholders"),
     path("p/<slug:slug>/<str:section>/", core.planned_section, name="planned_section"),
 ]

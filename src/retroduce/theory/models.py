@@ -104,3 +104,29 @@ PARTICIPANT_TYPES = {
     "patient_public": "Patients and public",
     "academic": "Academics",
 }
+
+
+class Feedback(models.Model):
+    """A stakeholder's comment on a theory version, optionally on one component.
+
+    The theory issue links each item to the change it caused, or to the reason it caused none.
+    """
+
+    uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    theory_version = models.ForeignKey(
+        TheoryVersion, on_delete=models.CASCADE, related_name="feedback"
+    )
+    component = models.ForeignKey(
+        Component, null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:80]

@@ -13,6 +13,7 @@ from retroduce.core.services import DomainError
 from retroduce.theory.models import (
     PARTICIPANT_TYPES,
     Component,
+    Feedback,
     Provenance,
     StakeholderEvent,
     TheoryVersion,
@@ -149,3 +150,35 @@ def record_stakeholder_event(
         },
     )
     return event
+
+
+FEEDBACK_LIMIT = 10_000
+
+
+@transaction.atomic
+def leave_feedback(
+    version: TheoryVersion, actor: AbstractBaseUser, text: str, component: Component | None = None
+) -> Feedback:
+    """Record a stakeholder's feedback on the version they were shown (frozen versions included)."""
+    text = text.strip()
+    if not text:
+        raise DomainError("Write your feedback before sending it.")
+    if len(text) > FEEDBACK_LIMIT:
+        raise DomainError(f"Feedback is limited to {FEEDBACK_LIMIT:,} characters.")
+    if component is not None and component.version_id != version.pk:
+        raise DomainError("That component is not part of this theory version.")
+    item = Feedback.objects.create(
+        theory_version=version, component=component, author=actor, text=text
+    )
+    record(
+        version.project,
+        actor,
+        "created",
+        item,
+        after={
+            "version": version.number,
+            "component": component.name if component else None,
+            "text": text,
+        },
+    )
+    return item

@@ -2,15 +2,36 @@
 
 from __future__ import annotations
 
+from django import forms
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
-from retroduce.core.permissions import Action, project_for
-from retroduce.theory.models import PARTICIPANT_TYPES
+from retroduce.core.permissions import Action, can, project_for
+from retroduce.core.services import DomainError
+from retroduce.theory.models import PARTICIPANT_TYPES, Component, TheoryVersion
+from retroduce.theory.services import FEEDBACK_LIMIT, leave_feedback
+
+
+class FeedbackForm(forms.Form):
+    component = forms.ModelChoiceField(
+        queryset=Component.objects.none(),
+        required=False,
+        label="About which component",
+        empty_label="The theory as a whole",
+    )
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=FEEDBACK_LIMIT, label="Your feedback"
+    )
+
+    def __init__(self, *args, version: TheoryVersion, **kwargs) -> None:  # noqa: ANN002,ANN003
+        super().__init__(*args, **kwargs)
+        self.fields["component"].queryset = version.components.all()
 
 
 def theory(request: HttpRequest, slug: str, number: int | None = None) -> HttpResponse:
-    project, _ = project_for(request, slug, Action.VIEW_THEORY)
+    project, membership = project_for(request, slug, Action.VIEW_THEORY)
     versions = list(project.theory_versions.all())
     if number is None:
         shown = versions[0] if versions else None
@@ -29,8 +50,33 @@ def theory(request: HttpRequest, slug: str, number: int | None = None) -> HttpRe
             "shown": shown,
             "components": components,
             "without_evidence": [c for c in components if not c.has_empirical_evidence],
+            "feedback": shown.feedback.select_related("author", "component") if shown else [],
+            "feedback_form": FeedbackForm(version=shown) if shown else None,
+            "can_feedback": can(membership.role, Action.FEEDBACK),
         },
     )
+
+
+@require_POST
+def feedback_add(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    project, _ = project_for(request, slug, Action.FEEDBACK)
+    version = get_object_or_404(TheoryVersion, project=project, number=number)
+    form = FeedbackForm(request.POST, version=version)
+    if form.is_valid():
+        try:
+            leave_feedback(
+                version, request.user, form.cleaned_data["text"], form.cleaned_data["component"]
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, "Thank you: your feedback is recorded with this theory version."
+            )
+    else:
+        problems = " ".join(e for errors in form.errors.values() for e in errors)
+        messages.error(request, "Your feedback was not recorded: " + problems)
+    return redirect("theory_version", slug=project.slug, number=version.number)
 
 
 def stakeholders(request: HttpRequest, slug: str) -> HttpResponse:
