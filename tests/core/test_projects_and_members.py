@@ -96,3 +96,9 @@ def test_removed_member_loses_access(team, owner_client):
 def test_anonymous_visitor_is_sent_to_sign_in(client):
     response = client.get(reverse("dashboard"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_anonymous_visitor_cannot_create_a_project(client):
+    response = client.post(reverse("project_create"), {"title": "Sneaky"})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert not Project.objects.exists()

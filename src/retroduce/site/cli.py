@@ -92,12 +92,13 @@ def demo(
         f"{'Loaded' if created else 'Found'} the demo project [bold]{project.slug}[/bold] "
         f"in {settings.HOME}."
     )
-    table = Table(title="Demo sign-in (password for all: " + DEMO_PASSWORD + ")")
+    table = Table(title="Demo sign-in")
     table.add_column("Username")
     table.add_column("Role")
     for username, role in DEMO_USERS.items():
         table.add_row(username, role.label)
     console.print(table)
+    console.print(f"Password for every demo user: [bold]{DEMO_PASSWORD}[/bold]")
     if not no_serve:
         console.print(f"Open http://{host}:{port}/p/{DEMO_SLUG}/ and sign in as demo-owner.")
         _serve(host, port)
