@@ -98,7 +98,7 @@ def test_anonymous_visitor_is_sent_to_sign_in(client):
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
-def test_anonymous_visitor_cannot_create_a_project(client):
+def test_anonymous_visitor_cannot_create_a_project(db, client):
     response = client.post(reverse("project_create"), {"title": "Sneaky"})
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
     assert not Project.objects.exists()
