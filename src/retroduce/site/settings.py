@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "retroduce.site",
     "retroduce.core",
     "retroduce.theory",
+    "retroduce.sources",
 ]
 
 MIDDLEWARE = [
