@@ -41,13 +41,17 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     label: str | None = None,
+    actor_name: str | None = None,
 ) -> Event:
-    """Append one event. Call inside the domain function's transaction so both land or neither."""
+    """Append one event. Call inside the domain function's transaction so both land or neither.
+
+    `actor_name` names an actor without an account (the CLI's operating-system user).
+    """
     real_actor = actor if actor is not None and actor.is_authenticated else None
     return Event.objects.create(
         project=project,
         actor=real_actor,
-        actor_name=real_actor.get_username() if real_actor else SYSTEM_ACTOR,
+        actor_name=real_actor.get_username() if real_actor else (actor_name or SYSTEM_ACTOR),
         verb=verb,
         object_type=obj._meta.model_name or type(obj).__name__.lower(),
         object_id=str(getattr(obj, "uuid", None) or obj.pk),

@@ -252,7 +252,6 @@ def history_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 # Pages whose issues have not landed yet still exist, so the sidebar never leads nowhere.
 PLANNED_SECTIONS = {
-    "sources": ("Sources", "Search log, reference import and deduplication", 3),
     "screening": ("Screening", "Blind dual screening, conflicts and prioritisation", 4),
     "documents": ("Documents", "Full texts and text extraction", 5),
     "coding": ("Coding", "Codebook, fragments, memos and appraisal", 5),

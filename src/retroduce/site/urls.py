@@ -3,6 +3,7 @@ from django.urls import path
 
 from retroduce.core import views as core
 from retroduce.core.auth import LoginView
+from retroduce.sources import views as sources
 from retroduce.theory import views as theory
 
 urlpatterns = [
@@ -27,5 +28,17 @@ urlpatterns = [
     path("p/<slug:slug>/theory/v<int:number>/", theory.theory, name="theory_version"),
     path("p/<slug:slug>/theory/v<int:number>/feedback", theory.feedback_add, name="feedback_add"),
     path("p/<slug:slug>/stakeholders/", theory.stakeholders, name="stakeholders"),
+    path("p/<slug:slug>/sources/", sources.sources, name="sources"),
+    path("p/<slug:slug>/sources/episodes/new", sources.episode_form, name="episode_new"),
+    path("p/<slug:slug>/sources/episodes/<int:number>/", sources.episode_form, name="episode_edit"),
+    path("p/<slug:slug>/sources/import", sources.upload, name="import_upload"),
+    path("p/<slug:slug>/sources/records/", sources.records, name="records"),
+    path("p/<slug:slug>/sources/records/<int:record_id>/", sources.record_detail, name="record"),
+    path("p/<slug:slug>/sources/duplicates/", sources.duplicate_queue, name="duplicates"),
+    path(
+        "p/<slug:slug>/sources/duplicates/<int:pair_id>/decide",
+        sources.decide_pair,
+        name="decide_pair",
+    ),
     path("p/<slug:slug>/<str:section>/", core.planned_section, name="planned_section"),
 ]
