@@ -35,6 +35,27 @@ ISSUE_TITLES = {
 }
 
 
+def _progress_bar() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
+
+
+def _project(slug: str):  # noqa: ANN202 (a Project; Django is not set up at import time)
+    from retroduce.core.models import Project
+
+    found = Project.objects.filter(slug=slug).first()
+    if found is None:
+        err.print(f"[red]No project with the slug '{slug}'. See `retroduce projects`.[/red]")
+        raise typer.Exit(1)
+    return found
+
+
 def _start(migrate: bool = True) -> None:
     try:
         runtime.setup()
@@ -157,20 +178,9 @@ def check(project: Annotated[str, typer.Argument(help="The project's slug.")]) -
     """Check that every object in a project has the event that created it (audit trail)."""
     _start()
     from retroduce.core.audit import check_audit_trail
-    from retroduce.core.models import Project
 
-    found = Project.objects.filter(slug=project).first()
-    if found is None:
-        err.print(f"[red]No project with the slug '{project}'. See `retroduce projects`.[/red]")
-        raise typer.Exit(1)
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=False,
-    ) as progress:
+    found = _project(project)
+    with _progress_bar() as progress:
         bar = progress.add_task("Audit trail", total=None)
 
         def report(done: int, total: int, message: str = "") -> None:
@@ -198,12 +208,63 @@ def _not_yet(area: str) -> None:
 
 @app.command("import")
 def import_(
-    project: str,
+    project: Annotated[str, typer.Argument(help="The project's slug.")],
     files: Annotated[list[Path], typer.Argument(help="Reference files to import.")],
-    episode: Annotated[str | None, typer.Option(help="Search episode the files belong to.")] = None,
+    episode: Annotated[
+        int | None, typer.Option(help="Number of the search episode the files came from.")
+    ] = None,
 ) -> None:
-    """Import reference files into a project."""
-    _not_yet("sources")
+    """Import reference files (RIS, MEDLINE, PubMed XML, BibTeX, EndNote XML, CSV/TSV/XLSX, CSL-JSON).
+
+    Each file lands whole or not at all; duplicates are then found automatically.
+    """
+    _start()
+    import getpass
+
+    from retroduce.core.services import DomainError
+    from retroduce.sources.importing import run_import, store_upload
+    from retroduce.sources.models import ImportBatch
+
+    found = _project(project)
+    chosen = None
+    if episode is not None:
+        chosen = found.episodes.filter(number=episode).first()
+        if chosen is None:
+            err.print(f"[red]Project '{project}' has no search episode {episode}.[/red]")
+            raise typer.Exit(1)
+    actor_name = f"cli:{getpass.getuser()}"
+    refused = 0
+    for path in files:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            err.print(f"[red]{path}: cannot be read ({exc.strerror or exc}).[/red]")
+            refused += 1
+            continue
+        try:
+            batch = store_upload(found, None, path.name, data, chosen)
+        except DomainError as exc:
+            err.print(f"[red]{exc}[/red]")
+            refused += 1
+            continue
+        with _progress_bar() as progress:
+            bar = progress.add_task(path.name, total=100)
+
+            def report(
+                done: int, total: int, message: str = "", bar: int = bar, progress=progress
+            ) -> None:  # noqa: ANN001
+                progress.update(bar, completed=done, total=total)
+
+            outcome = run_import(batch, None, report, actor_name=actor_name)
+        if outcome.batch.status == ImportBatch.Status.FAILED:
+            err.print(f"[red]Refused, nothing imported: {outcome.summary}[/red]")
+            refused += 1
+        else:
+            console.print(outcome.summary)
+            for warning in outcome.batch.warnings:
+                console.print(f"  note: {warning}")
+    if refused:
+        raise typer.Exit(1)
 
 
 @app.command()
