@@ -12,10 +12,10 @@ from tests.sources.ris_samples import LEADERSHIP, POWER, ris_file, ris_record
 
 pytestmark = pytest.mark.browser
 
-# Same title and year, but the second copy has no DOI, abbreviated authors and another journal
-# name: alike enough to ask a person, not certain enough to merge unasked.
+# Nearly the same title and the same first author, but a subtitle, another year and no DOI (a
+# conference version, say): alike enough to ask a person, not certain enough to merge unasked.
 LOOKALIKE = ris_record(
-    "Power and hierarchy in integrated care teams", ["Smith, A."], "2019", "J Integr Care"
+    "Power and hierarchy in integrated care teams: a survey", ["Smith, A."], "2020", "J Integr Care"
 )
 
 

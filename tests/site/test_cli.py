@@ -38,8 +38,6 @@ def test_help_lists_every_command():
 @pytest.mark.parametrize(
     "args,issue",
     [
-        (["import", "demo", "refs.ris"], "Sources:"),
-        (["dedup", "refs.csv", "--out", "clusters.csv"], "Sources:"),
         (["simulate", "data.csv"], "Screening:"),
         (["report", "demo", "--format", "docx", "--out", "r.docx"], "Reports:"),
         (["export", "demo", "--format", "qdpx", "--out", "p.qdpx"], "Exchange:"),

@@ -13,7 +13,9 @@ from tests.sources.ris_samples import LEADERSHIP, POWER, ris_file, ris_record
 
 
 def do_import(team, name: str, data: bytes):
-    return run_import(store_upload(team.project, team.users["reviewer"], name, data), team.users["reviewer"])
+    return run_import(
+        store_upload(team.project, team.users["reviewer"], name, data), team.users["reviewer"]
+    )
 
 
 @pytest.fixture
@@ -21,8 +23,9 @@ def pending(team):
     """Two records that look alike but are not certainly the same: a pair waiting for review."""
     do_import(team, "a.ris", ris_file(LEADERSHIP, POWER))
     a = Record.objects.get(title__startswith="Power")
-    b_data = ris_record("Power and hierarchy in integrated care teams", ["Smith, A."], "2019",
-                        "J Integr Care")
+    b_data = ris_record(
+        "Power and hierarchy in integrated care teams", ["Smith, A."], "2019", "J Integr Care"
+    )
     do_import(team, "b.ris", ris_file(b_data))
     b = Record.objects.exclude(pk=a.pk).get(title__startswith="Power")
     pair = DuplicatePair.objects.filter(a__in=[a, b], b__in=[a, b]).first()
@@ -32,13 +35,16 @@ def pending(team):
             duplicates.undo_decision(pair, team.users["owner"])
             pair.refresh_from_db()
         else:
-            pair = DuplicatePair.objects.create(project=team.project, a=a, b=b, score=0.8,
-                                                reasons=["titles alike"])
+            pair = DuplicatePair.objects.create(
+                project=team.project, a=a, b=b, score=0.8, reasons=["titles alike"]
+            )
     return pair
 
 
 def test_queue_shows_the_pair_side_by_side_with_differences_marked(team, pending):
-    html = team.client("viewer").get(reverse("duplicates", args=[team.project.slug])).content.decode()
+    html = (
+        team.client("viewer").get(reverse("duplicates", args=[team.project.slug])).content.decode()
+    )
     assert "Power and hierarchy in integrated care teams" in html
     assert "<mark>" in html  # the journals differ
     assert 'data-shortcut="m"' not in html  # a viewer gets no decision buttons
@@ -46,8 +52,9 @@ def test_queue_shows_the_pair_side_by_side_with_differences_marked(team, pending
 
 def test_merging_removes_a_duplicate_and_updates_the_counts(team, pending):
     before = source_counts(team.project)
-    team.client("reviewer").post(reverse("decide_pair", args=[team.project.slug, pending.pk]),
-                                 {"decision": "merge"})
+    team.client("reviewer").post(
+        reverse("decide_pair", args=[team.project.slug, pending.pk]), {"decision": "merge"}
+    )
     after = source_counts(team.project)
     assert after.duplicates_removed == before.duplicates_removed + 1
     assert after.unique == before.unique - 1
@@ -58,8 +65,9 @@ def test_merging_removes_a_duplicate_and_updates_the_counts(team, pending):
 
 def test_merge_keeping_b_keeps_b(team, pending):
     b_id = pending.b_id
-    team.client("reviewer").post(reverse("decide_pair", args=[team.project.slug, pending.pk]),
-                                 {"decision": "merge_keep_b"})
+    team.client("reviewer").post(
+        reverse("decide_pair", args=[team.project.slug, pending.pk]), {"decision": "merge_keep_b"}
+    )
     pending.refresh_from_db()
     assert pending.a_id == b_id
     assert Record.objects.get(pk=pending.b_id).duplicate_of_id == b_id

@@ -14,7 +14,9 @@ runner = CliRunner()
 
 
 def test_import_files_into_an_episode(team, tmp_path):
-    episode = episodes.create_episode(team.project, team.users["owner"], purpose="evidence", source="Scopus")
+    episode = episodes.create_episode(
+        team.project, team.users["owner"], purpose="evidence", source="Scopus"
+    )
     first, second = tmp_path / "scopus-1.ris", tmp_path / "scopus-2.ris"
     first.write_bytes(ris_file(LEADERSHIP, POWER))
     second.write_bytes(ris_file(LEADERSHIP_AGAIN))

@@ -8,9 +8,13 @@ from retroduce.core.models import Event
 from retroduce.sources.models import SearchEpisode
 
 EPISODE = {
-    "purpose": "evidence", "source": "MEDLINE (Ovid)", "date_run": "2020-06-01",
-    "coverage": "2000–2020", "hits_reported": "412",
-    "strategy": "1. exp Leadership/\n2. integrated care.ti,ab.\n3. 1 and 2", "limits": "English",
+    "purpose": "evidence",
+    "source": "MEDLINE (Ovid)",
+    "date_run": "2020-06-01",
+    "coverage": "2000–2020",
+    "hits_reported": "412",
+    "strategy": "1. exp Leadership/\n2. integrated care.ti,ab.\n3. 1 and 2",
+    "limits": "English",
     "notes": "Tests 'working with power'",
 }
 
@@ -42,7 +46,9 @@ def test_supplementary_search_must_say_which_kind(team):
 def test_editing_an_episode_logs_before_and_after(team):
     client = team.client("reviewer")
     client.post(reverse("episode_new", args=[team.project.slug]), EPISODE)
-    client.post(reverse("episode_edit", args=[team.project.slug, 1]), {**EPISODE, "hits_reported": "415"})
+    client.post(
+        reverse("episode_edit", args=[team.project.slug, 1]), {**EPISODE, "hits_reported": "415"}
+    )
     event = Event.objects.get(object_type="searchepisode", verb="changed")
     assert event.before == {"hits_reported": 412} and event.after == {"hits_reported": 415}
 
@@ -51,8 +57,9 @@ def test_episode_can_name_the_theory_components_it_tests(team):
     from retroduce.theory import services as theory
 
     version = theory.start_version(team.project, team.users["owner"], "initial")
-    power = theory.add_component(version, team.users["owner"], name="Working with power",
-                                 provenance="team_inference")
+    power = theory.add_component(
+        version, team.users["owner"], name="Working with power", provenance="team_inference"
+    )
     team.client("reviewer").post(
         reverse("episode_new", args=[team.project.slug]), {**EPISODE, "components": [power.pk]}
     )

@@ -15,15 +15,21 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _run_worker() -> None:
-    call_command("db_worker", "--batch", "--queue-name=*", "--no-reload", "--no-startup-delay", verbosity=0)
+    call_command(
+        "db_worker", "--batch", "--queue-name=*", "--no-reload", "--no-startup-delay", verbosity=0
+    )
 
 
 def test_upload_queues_an_import_that_the_worker_completes(team):
     client = team.client("reviewer")
     response = client.post(
         reverse("import_upload", args=[team.project.slug]),
-        {"files": [SimpleUploadedFile("one.ris", ris_file(LEADERSHIP)),
-                   SimpleUploadedFile("two.ris", ris_file(POWER))]},
+        {
+            "files": [
+                SimpleUploadedFile("one.ris", ris_file(LEADERSHIP)),
+                SimpleUploadedFile("two.ris", ris_file(POWER)),
+            ]
+        },
         follow=True,
     )
     assert "Importing one.ris, two.ris" in response.content.decode()
@@ -37,8 +43,10 @@ def test_upload_queues_an_import_that_the_worker_completes(team):
 
 def test_refused_upload_shows_the_reason_on_the_sources_page(team):
     client = team.client("reviewer")
-    client.post(reverse("import_upload", args=[team.project.slug]),
-                {"files": SimpleUploadedFile("notes.txt", b"just some words, not references\n")})
+    client.post(
+        reverse("import_upload", args=[team.project.slug]),
+        {"files": SimpleUploadedFile("notes.txt", b"just some words, not references\n")},
+    )
     _run_worker()
     assert TaskProgress.objects.get().status == "failed"
     page = client.get(reverse("sources", args=[team.project.slug])).content.decode()

@@ -20,8 +20,9 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
-console = Console()
-err = Console(stderr=True)
+# soft_wrap: messages are not broken at 80 columns when piped, so they stay greppable.
+console = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 ISSUE_TITLES = {
     "sources": "Sources: search log, reference import from every common format, and deduplication "
@@ -310,7 +311,32 @@ def dedup(
     out: Annotated[Path, typer.Option("--out", help="clusters.csv to write.")],
 ) -> None:
     """Deduplicate a bibliographic CSV into clusters."""
-    _not_yet("sources")
+    # Pure functions over the file: no database, so no _start().
+    from retroduce.sources.dedup import ImportFailure, dedup_csv
+
+    failure: ImportFailure | None = None
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as progress:
+        bar = progress.add_task("Reading", total=None)
+
+        def report(done: int, total: int, message: str = "") -> None:
+            progress.update(bar, completed=done, total=total, description=message or "Working")
+
+        try:
+            summary = dedup_csv(file, out, report=report)
+        except ImportFailure as exc:
+            failure = exc
+    if failure is not None:
+        # markup=False: file names and CSV content may contain [brackets] rich would interpret.
+        err.print(f"Cannot deduplicate: {failure}", style="red", markup=False, soft_wrap=True)
+        raise typer.Exit(1)
+    console.print(summary.line, markup=False, soft_wrap=True)
 
 
 def main() -> None:

@@ -37,11 +37,16 @@ def _text(record: Record, name: str) -> str:
     return "; ".join(value) if isinstance(value, list) else str(value or "")
 
 
+def _key(word: str) -> str:
+    return word.strip(".,;:()[]\"'").lower() if word.strip() else " "
+
+
 def _marked(a: str, b: str) -> tuple[list[tuple[str, bool]], list[tuple[str, bool]]]:
     left_words, right_words = _WORDS.findall(a), _WORDS.findall(b)
-    # Compare case-insensitively: "Leadership" and "leadership" are not a difference worth a mark.
+    # Compare without case or edge punctuation: "Teams" and "teams:" are not a difference worth
+    # a reviewer's attention.
     matcher = difflib.SequenceMatcher(
-        None, [w.lower() for w in left_words], [w.lower() for w in right_words], autojunk=False
+        None, [_key(w) for w in left_words], [_key(w) for w in right_words], autojunk=False
     )
     left: list[tuple[str, bool]] = []
     right: list[tuple[str, bool]] = []

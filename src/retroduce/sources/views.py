@@ -50,7 +50,10 @@ def episode_form(request: HttpRequest, slug: str, number: int | None = None) -> 
                 episode = episodes.create_episode(project, request.user, components, **data)
                 messages.success(request, f"Logged search episode {episode}.")
             else:
-                episodes.update_episode(episode, request.user, components, **data)
+                # The bound ModelForm has already written the new values onto `episode`;
+                # the domain function needs the stored row to log what changed.
+                stored = SearchEpisode.objects.get(pk=episode.pk)
+                episodes.update_episode(stored, request.user, components, **data)
                 messages.success(request, f"Saved search episode {episode}.")
         except DomainError as exc:
             form.add_error(None, str(exc))
