@@ -5,9 +5,9 @@ from __future__ import annotations
 from typer.testing import CliRunner
 
 from retroduce.core.models import Event
+from retroduce.site.cli import app
 from retroduce.sources import episodes
 from retroduce.sources.models import ImportBatch, Record
-from retroduce.site.cli import app
 from tests.sources.ris_samples import LEADERSHIP, LEADERSHIP_AGAIN, POWER, ris_file
 
 runner = CliRunner()
