@@ -90,3 +90,14 @@ def test_the_uploaded_file_is_kept_with_its_checksum(team, medline):
 
     assert stored_bytes(outcome.batch) == data
     assert outcome.batch.sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_counts_per_source_and_purpose_feed_the_flow_diagram(team, medline, cinahl):
+    from retroduce.sources.counts import source_counts
+
+    do_import(team, "medline.ris", ris_file(LEADERSHIP, POWER), medline)
+    do_import(team, "cinahl.ris", ris_file(LEADERSHIP_AGAIN, RESILIENCE), cinahl)
+    counts = source_counts(team.project)
+    assert counts.by_source == {"MEDLINE": 2, "CINAHL": 2}
+    assert counts.by_purpose == {"Evidence": 4}
+    assert (counts.identified, counts.duplicates_removed, counts.unique) == (4, 1, 3)

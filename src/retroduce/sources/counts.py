@@ -26,6 +26,7 @@ class SourceCounts:
     unassigned: int = 0  # imported without an episode
     episodes: list[EpisodeCounts] = field(default_factory=list)
     by_purpose: dict[str, int] = field(default_factory=dict)
+    by_source: dict[str, int] = field(default_factory=dict)  # PRISMA: records per database
 
 
 def source_counts(project: Project) -> SourceCounts:
@@ -61,4 +62,7 @@ def source_counts(project: Project) -> SourceCounts:
         )
         label = episode.get_purpose_display()
         counts.by_purpose[label] = counts.by_purpose.get(label, 0) + row.get("identified", 0)
+        counts.by_source[episode.source] = (
+            counts.by_source.get(episode.source, 0) + row.get("identified", 0)
+        )
     return counts
