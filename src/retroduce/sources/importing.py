@@ -24,6 +24,7 @@ from retroduce.sources.models import ImportBatch, Origin, Record, SearchEpisode
 from retroduce.sources.records import ImportFailure, RecordData
 
 MAX_UPLOAD_BYTES = 512 * 1024 * 1024
+SAVE_CHUNK = 2000
 
 
 def _safe_name(name: str) -> str:
@@ -144,19 +145,20 @@ def run_import(
             batch, actor, f"{batch.file_name}: the stored file cannot be read ({exc})", actor_name
         )
     save = phases.phase("save", "Saving records")
+    total = len(parsed.records)
     with transaction.atomic():
-        records = [_to_record(project, batch, d) for d in parsed.records]
-        created: list[Record] = []
-        for start in range(0, len(records), 2000):
-            created += Record.objects.bulk_create(records[start : start + 2000])
-            save(len(created), len(records), f"Saved {len(created):,} of {len(records):,} records")
-        Origin.objects.bulk_create(
-            [Origin(record=r, batch=batch, episode_id=batch.episode_id) for r in created],
-            batch_size=2000,
-        )
+        # Built and inserted a chunk at a time, so 100k records never sit in memory twice over.
+        for start in range(0, total, SAVE_CHUNK):
+            chunk = parsed.records[start : start + SAVE_CHUNK]
+            created = Record.objects.bulk_create([_to_record(project, batch, d) for d in chunk])
+            Origin.objects.bulk_create(
+                [Origin(record=r, batch=batch, episode_id=batch.episode_id) for r in created]
+            )
+            done = start + len(chunk)
+            save(done, total, f"Saved {done:,} of {total:,} records")
         batch.status = ImportBatch.Status.DONE
         batch.format, batch.encoding = parsed.format, parsed.encoding
-        batch.record_count, batch.warnings, batch.error = len(created), parsed.warnings, ""
+        batch.record_count, batch.warnings, batch.error = total, parsed.warnings, ""
         batch.save()
         log(
             project,
