@@ -62,7 +62,7 @@ def source_counts(project: Project) -> SourceCounts:
         )
         label = episode.get_purpose_display()
         counts.by_purpose[label] = counts.by_purpose.get(label, 0) + row.get("identified", 0)
-        counts.by_source[episode.source] = (
-            counts.by_source.get(episode.source, 0) + row.get("identified", 0)
+        counts.by_source[episode.source] = counts.by_source.get(episode.source, 0) + row.get(
+            "identified", 0
         )
     return counts

@@ -1,0 +1,110 @@
+"""Random bytes and random damage to valid files never crash the importer.
+
+The only acceptable outcomes are a ParseResult or an ImportFailure that is a refusal, never
+an ImporterFault (an unexpected exception inside an importer, turned into a failure).
+"""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from retroduce.sources.importers import ImporterFault, Limits, parse_file
+from retroduce.sources.records import ITEM_TYPES, ImportFailure
+
+from .helpers import fixture_bytes
+
+FIXTURES = [
+    "ovid_medline.ris",
+    "endnote.ris",
+    "zotero.ris",
+    "pubmed.nbib",
+    "pubmed.xml",
+    "references.bib",
+    "endnote.xml",
+    "scopus.csv",
+    "wos_savedrecs.txt",
+    "covidence.csv",
+    "zotero.json",
+]
+VALID = {name: fixture_bytes(name) for name in FIXTURES}
+LIMITS = Limits(max_file_bytes=256 * 1024, max_field_chars=64 * 1024, max_records=1000)
+FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def check(name: str, data: bytes) -> None:
+    try:
+        result = parse_file(name, data, limits=LIMITS)
+    except ImporterFault as fault:  # a bug, not a refusal
+        raise AssertionError(f"importer fault: {fault}") from fault.__cause__
+    except ImportFailure as failure:
+        assert failure.file == name
+        assert failure.reason
+        return
+    assert result.records
+    for record in result.records:
+        assert record.item_type in ITEM_TYPES
+        assert isinstance(record.raw, str)
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> tuple[str, bytes]:
+    name = draw(st.sampled_from(FIXTURES))
+    data = bytearray(VALID[name])
+    for _ in range(draw(st.integers(1, 6))):
+        kind = draw(st.sampled_from(["flip", "cut", "insert", "delete", "duplicate"]))
+        at = draw(st.integers(0, max(len(data) - 1, 0)))
+        if kind == "flip" and data:
+            data[at] = draw(st.integers(0, 255))
+        elif kind == "cut":
+            del data[at:]
+        elif kind == "insert":
+            data[at:at] = draw(
+                st.sampled_from(
+                    [
+                        b"\n",
+                        b"{",
+                        b"}",
+                        b'"',
+                        b"<",
+                        b">",
+                        b"&",
+                        b"ER  - ",
+                        b"TY  - ",
+                        b"@",
+                        b"\x00",
+                        b"\xff\xfe",
+                        b",",
+                        b"\t",
+                        b"\r",
+                        b"PMID- ",
+                        b"]",
+                        b"[",
+                        b"#",
+                    ]
+                )
+            )
+        elif kind == "delete":
+            del data[at : at + draw(st.integers(1, 50))]
+        elif kind == "duplicate":
+            data[at:at] = data[at : at + draw(st.integers(1, 200))]
+    return draw(st.sampled_from([name, "upload.txt"])), bytes(data)
+
+
+@FUZZ
+@given(st.binary(max_size=2048))
+def test_random_bytes(data: bytes) -> None:
+    check("random.ris", data)
+
+
+@FUZZ
+@given(mutated())
+def test_mutations_of_valid_files(case: tuple[str, bytes]) -> None:
+    check(*case)
+
+
+@FUZZ
+@given(st.text(max_size=400), st.sampled_from(["TI", "AU", "AB", "KW", "T2", "XX"]))
+def test_random_values_round_trip_in_ris(value: str, tag: str) -> None:
+    text = f"TY  - JOUR\n{tag}  - {value}\nER  - \n"
+    check("values.ris", text.encode("utf-8"))
