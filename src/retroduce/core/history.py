@@ -3,15 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from retroduce.core.models import Event, Project
 
+# Apps register functions that name events a user may not see yet (blind screening registers
+# one, so another reviewer's vote never shows in History before the record has all its votes).
+HiddenEvents = Callable[[Project, Any], set[str]]
+HIDDEN_EVENT_SOURCES: list[HiddenEvents] = []
 
-def project_events(project: Project, filters: dict[str, Any]) -> QuerySet[Event]:
+
+def visible_events(project: Project, user: Any) -> QuerySet[Event]:
     events = Event.objects.filter(project=project)
+    hidden: set[str] = set()
+    for source in HIDDEN_EVENT_SOURCES:
+        hidden |= source(project, user)
+    return events.exclude(object_id__in=hidden) if hidden else events
+
+
+def project_events(project: Project, filters: dict[str, Any], user: Any) -> QuerySet[Event]:
+    events = visible_events(project, user)
     if filters.get("actor"):
         events = events.filter(actor_name__icontains=filters["actor"])
     if filters.get("verb"):

@@ -20,7 +20,7 @@ from retroduce.core.forms import (
     ProtocolForm,
     RoleForm,
 )
-from retroduce.core.history import facets, project_events
+from retroduce.core.history import facets, project_events, visible_events
 from retroduce.core.models import Membership, Project, TaskProgress
 from retroduce.core.permissions import Action, can, project_for
 from retroduce.core.progress import enqueue_with_progress
@@ -67,7 +67,9 @@ def project_overview(request: HttpRequest, slug: str) -> HttpResponse:
         "theory_versions": project.theory_versions.count(),
         "stakeholder_events": project.stakeholder_events.count(),
     }
-    recent = project.events.all()[:8] if can(membership.role, Action.VIEW_ALL) else []
+    recent = (
+        visible_events(project, request.user)[:8] if can(membership.role, Action.VIEW_ALL) else []
+    )
     return render(
         request,
         "core/overview.html",
@@ -218,7 +220,7 @@ def _filtered_events(request: HttpRequest, project: Project) -> tuple[HistoryFil
     verbs, types = facets(project)
     form = HistoryFilterForm(request.GET or None, verbs=verbs, object_types=types)
     filters = form.cleaned_data if form.is_valid() else {}
-    return form, project_events(project, filters)
+    return form, project_events(project, filters, request.user)
 
 
 def history(request: HttpRequest, slug: str) -> HttpResponse:
@@ -252,7 +254,6 @@ def history_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 # Pages whose issues have not landed yet still exist, so the sidebar never leads nowhere.
 PLANNED_SECTIONS = {
-    "screening": ("Screening", "Blind dual screening, conflicts and prioritisation", 4),
     "documents": ("Documents", "Full texts and text extraction", 5),
     "coding": ("Coding", "Codebook, fragments, memos and appraisal", 5),
     "reports": ("Reports", "RAMESES checklist, flow diagram and Word export", 7),

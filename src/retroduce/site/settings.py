@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "retroduce.core",
     "retroduce.theory",
     "retroduce.sources",
+    "retroduce.screening",
 ]
 
 MIDDLEWARE = [

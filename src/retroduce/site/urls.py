@@ -3,6 +3,7 @@ from django.urls import path
 
 from retroduce.core import views as core
 from retroduce.core.auth import LoginView
+from retroduce.screening import views as screening
 from retroduce.sources import views as sources
 from retroduce.theory import views as theory
 
@@ -39,6 +40,38 @@ urlpatterns = [
         "p/<slug:slug>/sources/duplicates/<int:pair_id>/decide",
         sources.decide_pair,
         name="decide_pair",
+    ),
+    path("p/<slug:slug>/screening/", screening.overview, name="screening"),
+    path("p/<slug:slug>/screening/reasons", screening.reason_add, name="reason_add"),
+    path(
+        "p/<slug:slug>/screening/reasons/<int:reason_id>/retire",
+        screening.reason_retire,
+        name="reason_retire",
+    ),
+    path("p/<slug:slug>/screening/keywords", screening.keyword_add, name="keyword_add"),
+    path(
+        "p/<slug:slug>/screening/keywords/<int:keyword_id>/remove",
+        screening.keyword_remove,
+        name="keyword_remove",
+    ),
+    path("p/<slug:slug>/screening/<str:stage>/", screening.screen, name="screen"),
+    path("p/<slug:slug>/screening/<str:stage>/undo", screening.undo, name="screen_undo"),
+    path("p/<slug:slug>/screening/<str:stage>/mine/", screening.my_decisions, name="my_decisions"),
+    path("p/<slug:slug>/screening/<str:stage>/conflicts/", screening.conflicts, name="conflicts"),
+    path(
+        "p/<slug:slug>/screening/<str:stage>/conflicts/<int:record_id>/resolve",
+        screening.resolve,
+        name="resolve",
+    ),
+    path(
+        "p/<slug:slug>/screening/<str:stage>/settings",
+        screening.stage_settings,
+        name="stage_settings",
+    ),
+    path(
+        "p/<slug:slug>/screening/<str:stage>/decisions.<str:kind>",
+        screening.export,
+        name="screening_export",
     ),
     path("p/<slug:slug>/<str:section>/", core.planned_section, name="planned_section"),
 ]

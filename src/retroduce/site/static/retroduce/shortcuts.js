@@ -1,4 +1,5 @@
-// Keyboard shortcuts: pressing a key clicks the button that carries data-shortcut="key".
+// Keyboard shortcuts: pressing a key clicks the button (or focuses the field) that carries
+// data-shortcut="key".
 // Ignored while typing in a field, and with modifier keys, so browser shortcuts still work.
 (function () {
   "use strict";
@@ -9,7 +10,9 @@
     var button = document.querySelector('[data-shortcut="' + CSS.escape(event.key) + '"]');
     if (button && !button.disabled) {
       event.preventDefault();
-      button.click();
+      // A field (the note) gets the focus; a button is pressed.
+      if (/^(INPUT|TEXTAREA|SELECT)$/.test(button.tagName)) button.focus();
+      else button.click();
     }
   });
 })();

@@ -1,0 +1,123 @@
+"""What a reviewer screens next, and the stage's progress, agreement and stopping figures."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from retroduce.core.models import Project
+from retroduce.screening.agreement import Agreement, agreement
+from retroduce.screening.models import Ranking, Stage, Vote
+from retroduce.screening.outcomes import (
+    Outcome,
+    RecordVotes,
+    eligible,
+    settings_for,
+    votes_by_record,
+)
+from retroduce.screening.stopping import StoppingEstimate, estimate
+from retroduce.sources.models import Record
+
+
+def offer_order(project: Project, stage: str, ids: list[int]) -> tuple[list[int], bool]:
+    """Record ids in the order to offer them, and whether that order is the model's ranking.
+
+    Until the model has been trained (it needs an include and an exclude), the order is random but
+    fixed per project and stage, so reviewers do not see records in import order.
+    """
+    ranking = Ranking.objects.filter(project=project, stage=stage).first()
+    if ranking is not None and ranking.order:
+        known = set(ids)
+        ranked = [i for i in ranking.order if i in known]
+        seen = set(ranked)
+        newcomers = [i for i in ids if i not in seen]  # imported after the last retrain
+        return ranked + newcomers, True
+    shuffled = sorted(ids)
+    random.Random(f"{project.uuid}:{stage}").shuffle(shuffled)
+    return shuffled, False
+
+
+def next_record(project: Project, user: AbstractBaseUser, stage: str) -> tuple[Record | None, bool]:
+    required = settings_for(project, stage).votes_required
+    votes = votes_by_record(project, stage)
+    ids = list(eligible(project, stage).values_list("pk", flat=True))
+    order, ranked = offer_order(project, stage, ids)
+    for record_id in order:
+        entry = votes.get(record_id)
+        if entry is None:
+            return Record.objects.get(pk=record_id), ranked
+        if entry.voted_by(user.pk) or entry.resolution or len(entry.votes) >= required:
+            continue
+        return Record.objects.get(pk=record_id), ranked
+    return None, ranked
+
+
+@dataclass
+class StageSummary:
+    stage: str
+    eligible: int = 0
+    outcomes: Counter = field(default_factory=Counter)
+    my_votes: int = 0
+    left_for_me: int = 0
+    reasons: Counter = field(default_factory=Counter)
+    pairs: list[tuple[str, str, Agreement]] = field(default_factory=list)
+    stopping: StoppingEstimate | None = None
+    ranked: bool = False
+
+    @property
+    def done(self) -> int:
+        return self.eligible - self.outcomes[Outcome.PENDING]
+
+
+def _screened_sequence(votes: dict[int, RecordVotes]) -> list[bool]:
+    """Relevance of records in the order their first vote arrived (the order they were screened)."""
+    first_votes = sorted(
+        (min(d.created_at for d in entry.votes), entry) for entry in votes.values() if entry.votes
+    )
+    return [any(d.vote != Vote.EXCLUDE for d in entry.votes) for _, entry in first_votes]
+
+
+def summary(
+    project: Project, user: AbstractBaseUser, stage: str, *, blind_for_user: bool
+) -> StageSummary:
+    required = settings_for(project, stage).votes_required
+    votes = votes_by_record(project, stage)
+    ids = list(eligible(project, stage).values_list("pk", flat=True))
+    result = StageSummary(stage, eligible=len(ids))
+    result.ranked = Ranking.objects.filter(project=project, stage=stage).exclude(order=[]).exists()
+    pair_votes: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for record_id in ids:
+        entry = votes.get(record_id)
+        if entry is None:
+            result.outcomes[Outcome.PENDING] += 1
+            result.left_for_me += 1
+            continue
+        outcome = entry.outcome(required)
+        result.outcomes[outcome] += 1
+        mine = entry.voted_by(user.pk)
+        if mine:
+            result.my_votes += 1
+        elif outcome == Outcome.PENDING:
+            result.left_for_me += 1
+        if outcome == Outcome.EXCLUDE:
+            result.reasons[entry.exclusion_reason() or "No reason given"] += 1
+        complete = len(entry.votes) >= required
+        # Blind mode: only records with all their votes feed agreement, or votes would leak.
+        if complete or not blind_for_user:
+            named = sorted((d.reviewer.get_username(), d.vote) for d in entry.votes)
+            for (a, va), (b, vb) in combinations(named, 2):
+                pair_votes.setdefault((a, b), []).append((va, vb))
+    result.pairs = [(a, b, agreement(v)) for (a, b), v in sorted(pair_votes.items())]
+    wanted = set(ids)
+    sequence = _screened_sequence({k: v for k, v in votes.items() if k in wanted})
+    unseen = sum(1 for i in ids if i not in votes)
+    if sequence:
+        result.stopping = estimate(sequence, unseen)
+    return result
+
+
+STAGES = [(Stage.TITLE_ABSTRACT, "Title and abstract"), (Stage.FULL_TEXT, "Full text")]

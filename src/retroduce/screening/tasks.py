@@ -1,0 +1,29 @@
+"""Background tasks of the screening app."""
+
+from __future__ import annotations
+
+from django_tasks import TaskContext, task
+
+from retroduce.core.models import Project
+from retroduce.core.progress import run_reported
+from retroduce.screening.models import Ranking
+
+
+@task(takes_context=True)
+def retrain_task(context: TaskContext, project_id: int, stage: str) -> str:
+    from retroduce.screening.ranking_service import retrain
+
+    project = Project.objects.get(pk=project_id)
+    try:
+        return run_reported(
+            str(context.task_result.id),
+            lambda report: f"Ranked on {retrain(project, stage, report).labelled} decisions",
+        )
+    finally:
+        # Whatever happened, let the next vote queue a fresh retrain; votes that arrived while
+        # this one ran left the ranking stale, so catch up with them now.
+        Ranking.objects.filter(project=project, stage=stage).update(task_queued=False)
+        if Ranking.objects.filter(project=project, stage=stage, stale=True).exists():
+            from retroduce.screening.ranking_service import request_retrain
+
+            request_retrain(project, stage, None)
