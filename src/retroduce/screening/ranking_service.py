@@ -43,9 +43,20 @@ def _cache_path(project: Project, stage: str, ids: list[int]) -> Path:
     return folder / f"{project.uuid}-{stage}-{MODEL}-{digest}.features"
 
 
-def retrain(project: Project, stage: str, report: Reporter = silent) -> Ranking:
+def _prioritiser(project: Project, stage: str, ids: list[int], texts: list[str]):  # noqa: ANN202
     from retroduce.screening.ranking import Prioritiser
 
+    cache = _cache_path(project, stage, ids)
+    if cache.exists():
+        return Prioritiser.load(cache)
+    prioritiser = Prioritiser(texts, model=MODEL)
+    for old in cache.parent.glob(f"{project.uuid}-{stage}-*.features"):
+        old.unlink(missing_ok=True)
+    prioritiser.save(cache)
+    return prioritiser
+
+
+def retrain(project: Project, stage: str, report: Reporter = silent) -> Ranking:
     started = time.perf_counter()
     records = eligible(project, stage).order_by("pk").values_list("pk", "title", "abstract")
     ids = [r[0] for r in records]
@@ -53,19 +64,18 @@ def retrain(project: Project, stage: str, report: Reporter = silent) -> Ranking:
     Ranking.objects.filter(pk=ranking.pk).update(stale=False)
     labels = labels_for(project, stage, ids)
     report(1, 3, f"{len(labels):,} decisions, {len(ids):,} records")
-    if len(set(labels.values())) < 2:
-        order: list[int] = []  # random order until both an include and an exclude exist
-    else:
-        cache = _cache_path(project, stage, ids)
-        if cache.exists():
-            prioritiser = Prioritiser.load(cache)
-        else:
-            prioritiser = Prioritiser([f"{t}\n{a}" for _, t, a in records], model=MODEL)
-            for old in cache.parent.glob(f"{project.uuid}-{stage}-*.features"):
-                old.unlink(missing_ok=True)
-            prioritiser.save(cache)
-        report(2, 3, "Ranking")
-        order = [ids[i] for i in prioritiser.rank(labels)]
+    order: list[int] = []  # empty: random order until both an include and an exclude exist
+    if len(set(labels.values())) == 2:
+        try:
+            prioritiser = _prioritiser(project, stage, ids, [f"{t}\n{a}" for _, t, a in records])
+        except ValueError:
+            prioritiser = None  # e.g. no usable words at all in the texts: keep the random order
+        if prioritiser is not None:
+            report(2, 3, "Ranking")
+            scores = prioritiser.scores(labels)
+            # Every record, voted or not, by score: with two votes per record, a record one
+            # reviewer voted on must still reach the other reviewer near the top.
+            order = [ids[i] for i in sorted(range(len(ids)), key=lambda i: -float(scores[i]))]
     Ranking.objects.filter(pk=ranking.pk).update(
         order=order,
         labelled=len(labels),
