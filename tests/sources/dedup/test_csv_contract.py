@@ -83,6 +83,16 @@ def test_windows_1252_files_are_read(tmp_path):
     assert record.title == "Café culture"
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_any_line_ending_and_a_byte_order_mark_are_read(tmp_path, newline):
+    text = '\ufeffID,title\nx1,Caf\xe9\ny2,"Two\nlines"\n'.replace("\n", newline)
+    src = write(tmp_path, text.encode("utf-8"))
+    assert [(r.id, r.title) for r in read_records(src)] == [
+        ("x1", "Café"),
+        ("y2", f"Two{newline}lines"),
+    ]
+
+
 @pytest.mark.parametrize(
     "content,line,reason",
     [

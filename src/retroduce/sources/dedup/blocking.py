@@ -11,14 +11,21 @@ different way exports of one work differ, so a pair missed by one key is usually
 
 A key shared by very many records (a common name and year, an "Editorial" title) would bring
 the quadratic cost back, so large blocks are sorted by title and only neighbours are paired.
+Even so, look-alike records (titles from a small vocabulary) fill blocks with pairs that have
+nothing but the key in common; a cheap screen (`compare.pair_screen`) drops those as they are
+made, so that only pairs with a chance of being one work are kept and compared in full.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
+from itertools import combinations
+from typing import TYPE_CHECKING
 
 from retroduce.sources.dedup.prepare import Prepared
+
+if TYPE_CHECKING:
+    from retroduce.sources.dedup.compare import PairFilter
 
 # Blocks up to this size are compared exhaustively; larger ones by sorted neighbourhood.
 MAX_BLOCK = 40
@@ -36,8 +43,10 @@ def record_keys(p: Prepared) -> Iterator[str]:
     if len(compact) >= TITLE_KEY + 6:
         yield "e" + compact[-TITLE_KEY:]
     if len(compact) >= 30:
-        longest = sorted(p.title.split(), key=lambda w: (-len(w), w))[:3]
-        yield "w" + " ".join(sorted(longest))
+        # The three longest words, ties broken alphabetically (both sorts are stable).
+        words = sorted(p.title.split())
+        words.sort(key=len, reverse=True)
+        yield "w" + " ".join(sorted(words[:3]))
     if p.first_author:
         if p.year is not None:
             yield f"a{p.first_author}|{p.year}"
@@ -48,34 +57,48 @@ def record_keys(p: Prepared) -> Iterator[str]:
 
 
 def candidate_pairs(
-    records: list[Prepared], report: Callable[[int], None] | None = None
+    records: list[Prepared],
+    report: Callable[[int], None] | None = None,
+    keep: PairFilter | None = None,
 ) -> list[tuple[int, int]]:
-    """Index pairs (i < j) that share a key, each once, in a stable order."""
-    blocks: dict[str, list[int]] = defaultdict(list)
+    """Index pairs (i < j) that share a key, each once, in a stable order.
+
+    `keep(i, partners)` filters the partners of each record in each block as they are paired
+    (see `compare.pair_screen`), so that huge blocks never materialise millions of pairs only to
+    throw them away.
+    """
+    # Most keys belong to one record only: a block's list is made when its second record comes.
+    owners: dict[str, int] = {}
+    blocks: dict[str, list[int]] = {}
     for p in records:
+        index = p.index
         for key in record_keys(p):
-            blocks[key].append(p.index)
-        if report is not None and p.index % 5000 == 0:
-            report(p.index)
-    n = len(records)
-    seen: set[int] = set()
+            owner = owners.setdefault(key, index)
+            if owner != index:
+                members = blocks.get(key)
+                if members is None:
+                    blocks[key] = [owner, index]
+                else:
+                    members.append(index)
+        if report is not None and index % 5000 == 0:
+            report(index)
+    found: set[tuple[int, int]] = set()
     for members in blocks.values():
-        if len(members) < 2:
+        # Records are added in index order, so every block lists its members ascending.
+        if len(members) <= MAX_BLOCK:
+            if keep is None:
+                found.update(combinations(members, 2))
+                continue
+            for x in range(len(members) - 1):
+                i = members[x]
+                kept = keep(i, members[x + 1 :])
+                if kept:
+                    found.update([(i, j) for j in kept])
             continue
-        for i, j in _block_pairs(members, records):
-            if i > j:
-                i, j = j, i
-            seen.add(i * n + j)
-    return [divmod(code, n) for code in sorted(seen)]
-
-
-def _block_pairs(members: list[int], records: list[Prepared]) -> Iterable[tuple[int, int]]:
-    if len(members) <= MAX_BLOCK:
-        for x in range(len(members)):
-            for y in range(x + 1, len(members)):
-                yield members[x], members[y]
-        return
-    ordered = sorted(members, key=lambda i: records[i].compact)
-    for x in range(len(ordered)):
-        for y in range(x + 1, min(x + 1 + WINDOW, len(ordered))):
-            yield ordered[x], ordered[y]
+        ordered = sorted(members, key=lambda i: records[i].compact)
+        for x, i in enumerate(ordered):
+            partners = ordered[x + 1 : x + 1 + WINDOW]
+            kept = partners if keep is None else keep(i, partners)
+            if kept:
+                found.update([(i, j) if i < j else (j, i) for j in kept])
+    return sorted(found)

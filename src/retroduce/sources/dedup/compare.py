@@ -8,10 +8,20 @@ it; everything plausible but uncertain becomes a candidate with its reasons.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 
-from retroduce.sources.dedup.evidence import Evidence, gather, title_similarity
+from rapidfuzz import fuzz
+
+from retroduce.sources.dedup.evidence import (
+    RATIO_CUTOFF,
+    Evidence,
+    first_authors_agree,
+    gather,
+    last_pages_agree,
+    title_similarity,
+)
 from retroduce.sources.dedup.prepare import Prepared
 
 
@@ -31,6 +41,9 @@ class Verdict:
 # Below this title similarity (0..1) a pair is not looked at further unless a DOI or the full
 # citation links it.
 TITLE_FLOOR = 0.6
+# Below this one, titles alone no longer make a candidate: without a shared DOI, only the same
+# citation can (`_citation_may_agree`).
+TITLE_CANDIDATE = 0.75
 
 _KIND_LABEL = {
     "article": "journal article",
@@ -125,17 +138,47 @@ def _citation_identical(ev: Evidence) -> bool:
     )
 
 
+def _citation_may_agree(a: Prepared, b: Prepared) -> bool:
+    """Whether the citation alone could still link two records whose titles are not alike.
+
+    Without a shared DOI and with titles under TITLE_CANDIDATE (neither extending the other), a
+    pair only merges by `_citation_identical` or becomes a candidate by the last clause of
+    `plausible`, and both need the same year, volume and pages and agreeing first authors.
+    """
+    return (
+        a.year is not None
+        and a.year == b.year
+        and bool(a.volume)
+        and a.volume == b.volume
+        and bool(a.page_first)
+        and bool(b.page_first)
+        and (a.page_first == b.page_first or last_pages_agree(a, b))
+        and first_authors_agree(a, b)
+    )
+
+
 def compare(a: Prepared, b: Prepared) -> Verdict:
-    both_titles = bool(a.compact) and bool(b.compact)
     title = title_similarity(a, b)
     if (
-        both_titles
-        and title[0] < TITLE_FLOOR
+        a.compact
+        and b.compact
+        and title[0] < TITLE_CANDIDATE
         and not (a.doi and a.doi == b.doi)
-        and not (a.page_first and a.page_first == b.page_first)
+        and (
+            (title[0] < TITLE_FLOOR and not (a.page_first and a.page_first == b.page_first))
+            or not _citation_may_agree(a, b)
+        )
     ):
-        # Most blocked pairs end here, before any other field is looked at.
+        # Most blocked pairs end here, before any other field is looked at: with titles this far
+        # apart and no shared DOI, only the citation could still link them (and below the
+        # floor, only with the same first page).
         return Verdict(Decision.DISTINCT, 0.0)
+    return judge(a, b, title)
+
+
+def judge(a: Prepared, b: Prepared, title: tuple[float, bool] | None = None) -> Verdict:
+    """The full verdict on a pair, every field weighed (`compare` first rules out most pairs)."""
+    both_titles = bool(a.compact) and bool(b.compact)
     ev = gather(a, b, title)
 
     conflicts = hard_conflicts(a, b, ev)
@@ -162,7 +205,7 @@ def compare(a: Prepared, b: Prepared) -> Verdict:
         (ev.same_doi and (ev.title >= TITLE_FLOOR or not both_titles))
         or (ev.title >= 0.9 and not ev.contained)
         or (
-            ev.title >= 0.75
+            ev.title >= TITLE_CANDIDATE
             and (ev.authors_ok or ev.support >= 2)
             and (ev.year_gap is None or ev.year_gap <= 1)
         )
@@ -171,6 +214,51 @@ def compare(a: Prepared, b: Prepared) -> Verdict:
     if plausible:
         return Verdict(Decision.REVIEW, min(score, 0.89), reasons)
     return Verdict(Decision.DISTINCT, score, reasons)
+
+
+PairFilter = Callable[[int, list[int]], list[int]]
+
+
+def pair_screen(records: list[Prepared]) -> PairFilter:
+    """A bulk pre-filter for blocked pairs: drops most of those `compare` calls DISTINCT at once.
+
+    Blocks of look-alike records (a common name and year, titles from a small vocabulary) yield
+    millions of pairs, nearly all with unlike titles. `keep(i, partners)` returns the partners
+    of record i that can pass the first test of `compare` (a superset: the full test follows),
+    at the cost of one rapidfuzz call and a few look-ups per pair instead of a `compare` call:
+
+    - titles at least RATIO_CUTOFF alike (the floor is TITLE_FLOOR, above it);
+    - one compact title inside the other (equal, extended, or missing: "" is in every string);
+    - the same DOI, or the same first page, year and volume (`_citation_may_agree`).
+
+    Indices are positions in `records` (as `Prepared.index` is).
+    """
+    titles = [p.title for p in records]
+    compacts = [p.compact for p in records]
+    # A record's own index stands for a missing value: equal to no other record's.
+    dois: list[object] = [p.doi or p.index for p in records]
+    citations: list[object] = [
+        (p.page_first, p.year, p.volume)
+        if p.page_first and p.year is not None and p.volume
+        else p.index
+        for p in records
+    ]
+    ratio = fuzz.ratio
+    cutoff = RATIO_CUTOFF
+
+    def keep(i: int, partners: list[int]) -> list[int]:
+        title, compact, doi, citation = titles[i], compacts[i], dois[i], citations[i]
+        return [
+            j
+            for j in partners
+            if ratio(title, titles[j], score_cutoff=cutoff)
+            or compact in compacts[j]
+            or compacts[j] in compact
+            or doi == dois[j]
+            or citation == citations[j]
+        ]
+
+    return keep
 
 
 def _reasons(a: Prepared, b: Prepared, ev: Evidence, both_titles: bool) -> list[str]:

@@ -64,19 +64,22 @@ def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
-def _decode(name: str, data: bytes) -> str:
+def _encoding(name: str, data: bytes) -> str:
+    """The encoding `data` decodes with (the text itself is decoded again as it is read)."""
     nul = data.find(b"\x00")
     if nul >= 0:
         raise ImportFailure(
             name, _line_of(data, nul), "binary content (a NUL byte): not a CSV file"
         )
     try:
-        return data.decode("utf-8-sig")
+        data.decode("utf-8-sig")
+        return "utf-8-sig"
     except UnicodeDecodeError as exc:
         bad_line = _line_of(data, exc.start)
     # Older reference managers on Windows still write cp1252; anything else is not text we know.
     try:
-        return data.decode("cp1252")
+        data.decode("cp1252")
+        return "cp1252"
     except UnicodeDecodeError:
         raise ImportFailure(name, bad_line, "not UTF-8 or Windows-1252 text") from None
 
@@ -95,12 +98,14 @@ def read_records(path: Path) -> list[DedupRecord]:
         raise ImportFailure(name, None, f"cannot be read ({exc.strerror})") from None
     if not data.strip():
         raise ImportFailure(name, None, "the file is empty")
-    text = _decode(name, data)
+    encoding = _encoding(name, data)
+    # Decoded as it is read, not into one string first: a StringIO of a whole 100,000-record
+    # export holds four bytes a character, gigabytes with abstracts.
+    lines = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+    first_line = data.split(b"\n", 1)[0].decode(encoding)
     # strict: a quote left open or text after a closing quote is an error, not a silent merge of
     # the rest of the file into one field.
-    reader = csv.reader(
-        io.StringIO(text, newline=""), delimiter=_delimiter(text.split("\n", 1)[0]), strict=True
-    )
+    reader = csv.reader(lines, delimiter=_delimiter(first_line), strict=True)
     try:
         header = next(reader)
     except csv.Error as exc:

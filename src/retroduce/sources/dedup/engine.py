@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import gc
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 from retroduce.sources.dedup.blocking import candidate_pairs
 from retroduce.sources.dedup.cluster import Edge, safe_clusters
-from retroduce.sources.dedup.compare import Decision, compare
+from retroduce.sources.dedup.compare import Decision, compare, pair_screen
 from retroduce.sources.dedup.prepare import Prepared, prepare
 from retroduce.sources.records import CandidatePair, DedupRecord, DedupResult
 
@@ -15,6 +17,25 @@ Reporter = Callable[[int, int, str], None]
 # How often (in items) progress is reported: often enough for a smooth bar, rarely enough that
 # a database-backed reporter does not slow the work down.
 REPORT_EVERY = 2000
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while the work runs.
+
+    The work allocates millions of objects and keeps hundreds of thousands alive, none in a
+    reference cycle: the collector would traverse them again and again for nothing (about a
+    tenth of the time on 100,000 records). Reference counting still frees everything. The
+    collector is switched back on only if it was on, so a caller's own choice stands.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def find_duplicates(
@@ -26,6 +47,11 @@ def find_duplicates(
     member); `candidates` holds uncertain pairs for a person, best first, each with its reasons.
     Ids must be unique. `report(done, total, message)` is called as the work advances.
     """
+    with _collector_paused():
+        return _find_duplicates(records, report)
+
+
+def _find_duplicates(records: Sequence[DedupRecord], report: Reporter | None) -> DedupResult:
     ids = [r.id for r in records]
     if len(set(ids)) != len(ids):
         raise ValueError("record ids must be unique")
@@ -43,7 +69,11 @@ def find_duplicates(
     tell(n, n, "Normalising records")
 
     tell(0, n, "Finding candidate pairs")
-    pairs = candidate_pairs(prepared, lambda done: tell(done, n, "Finding candidate pairs"))
+    pairs = candidate_pairs(
+        prepared,
+        lambda done: tell(done, n, "Finding candidate pairs"),
+        keep=pair_screen(prepared),
+    )
     tell(n, n, "Finding candidate pairs")
 
     merges: list[Edge] = []

@@ -11,6 +11,9 @@ from retroduce.sources.dedup.prepare import Prepared
 
 # A containment ("title: subtitle" vs "title") only counts for titles at least this long.
 CONTAINED_MIN = 20
+# rapidfuzz's cut-off for title ratios (0..100): anything below it scores 0. It must stay below
+# compare.TITLE_FLOOR * 100, so that the pairs it cuts off are ones the floor rejects anyway.
+RATIO_CUTOFF = 59
 # Name words this alike count as the same name ("Hiessl" vs "Hiess", a lost "ö").
 NAME_ALIKE = 85
 
@@ -61,7 +64,7 @@ def title_similarity(a: Prepared, b: Prepared) -> tuple[float, bool]:
         return 0.0, False
     if a.compact == b.compact:
         return 1.0, False
-    ratio = fuzz.ratio(a.title, b.title, score_cutoff=59) / 100
+    ratio = fuzz.ratio(a.title, b.title, score_cutoff=RATIO_CUTOFF) / 100
     if ratio >= 0.9:
         return ratio, False
     short, long = (
@@ -132,18 +135,22 @@ def _shifted(a: Prepared, b: Prepared) -> bool:
     return True
 
 
+def last_pages_agree(a: Prepared, b: Prepared) -> bool:
+    """Both give a multi-page range ending on the same page.
+
+    "2141-2147" vs "2142-2147": one typo in a range; the shared last page still places it.
+    """
+    return (
+        a.page_last == b.page_last and a.page_last != a.page_first and b.page_last != b.page_first
+    )
+
+
 def gather(a: Prepared, b: Prepared, title: tuple[float, bool] | None = None) -> Evidence:
     ts, contained = title if title is not None else title_similarity(a, b)
     shifted = _shifted(a, b)
     both_pages = bool(a.page_first) and bool(b.page_first)
     first_same = both_pages and a.page_first == b.page_first
-    # "2141-2147" vs "2142-2147": one typo in a range; the shared last page still places it.
-    last_same = (
-        both_pages
-        and a.page_last == b.page_last
-        and a.page_last != a.page_first
-        and b.page_last != b.page_first
-    )
+    last_same = both_pages and last_pages_agree(a, b)
     return Evidence(
         title=ts,
         contained=contained,

@@ -8,6 +8,7 @@ Each function maps those variants onto one comparable form.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import unquote
 
 from rapidfuzz import fuzz
@@ -54,6 +55,7 @@ def first_int(raw: str) -> str:
 
 _PAGE_RANGE = re.compile(r"([a-z]{0,3})(\d+)[a-z]?(?:\s*-+\s*([a-z]{0,3})(\d+))?")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH = re.compile("|".join(_MONTHS))
 
 
 def normalise_pages(raw: str) -> tuple[str, str]:
@@ -66,7 +68,7 @@ def normalise_pages(raw: str) -> tuple[str, str]:
         return "", ""
     text = fold(raw).replace("–", "-").replace("—", "-")
     # Spreadsheets turn "8-11" into "8-Nov"; such a field no longer says anything reliable.
-    if any(month in text for month in _MONTHS):
+    if _MONTH.search(text):
         return "", ""
     found = _PAGE_RANGE.search(text)
     if not found:
@@ -93,7 +95,21 @@ _PARTICLES = frozenset(
 # A "?" inside a name is a character lost to a wrong encoding ("Cobano?lu"); it is kept so that
 # the comparison can treat it as a wildcard.
 _NAME_TOKEN = re.compile(r"(?:[^\W\d_]|\?(?=[^\W\d_]))(?:[^\W\d_]|\?)+")
+# The same without a "?" in the text, twice as fast; and for ASCII text, faster still.
+_NAME_TOKEN_PLAIN = re.compile(r"[^\W\d_]{2,}")
+_NAME_TOKEN_ASCII = re.compile(r"[A-Za-z]{2,}")
+
+
+def _name_tokens(text: str) -> list[str]:
+    if "?" in text:
+        return _NAME_TOKEN.findall(text)
+    if text.isascii():
+        return _NAME_TOKEN_ASCII.findall(text)
+    return _NAME_TOKEN_PLAIN.findall(text)
+
+
 _NAME_SPLIT = re.compile(r"\s+and\s+|\s*;\s*|\s*&\s*|\n")
+_NAME_SPLIT_AND = re.compile(r"\s+and\s+")  # the same without ";", "&" or a line break
 # "Adeli K.Lewis G. F." (names run together, each ending in initials): split after an initial's
 # dot when a capitalised word follows.
 _RUN_TOGETHER = re.compile(r"(?<=[A-Z]\.)(?=[A-Z][a-z])")
@@ -112,7 +128,8 @@ def author_names(raw: str) -> list[str]:
     if not raw or not raw.strip():
         return []
     text = strip_markup(raw)
-    parts = [p for p in _NAME_SPLIT.split(text) if p.strip()]
+    split = _NAME_SPLIT if ";" in text or "&" in text or "\n" in text else _NAME_SPLIT_AND
+    parts = [p for p in split.split(text) if p.strip()]
     if len(parts) == 1 and _RUN_TOGETHER.search(text):
         parts = [p for p in _RUN_TOGETHER.split(text) if p.strip()]
     elif len(parts) == 1 and text.count(",") >= 2 and "." in text:
@@ -138,7 +155,7 @@ def family_name(name: str) -> str:
             family = " ".join(tokens)
         else:
             family = tokens[-1]
-    found = [_german_fold(t) for t in _NAME_TOKEN.findall(fold(family)) if t not in _PARTICLES]
+    found = [_german_fold(t) for t in _name_tokens(fold(family)) if t not in _PARTICLES]
     return found[-1] if found else ""
 
 
@@ -151,7 +168,10 @@ def author_tokens(raw: str) -> frozenset[str]:
     if not raw:
         return frozenset()
     text = fold(strip_markup(raw))
-    return frozenset(_german_fold(t) for t in _NAME_TOKEN.findall(text) if t not in _PARTICLES)
+    tokens = _name_tokens(text)
+    if "ae" not in text and "oe" not in text and "ue" not in text:
+        return frozenset(tokens).difference(_PARTICLES)  # nothing to fold
+    return frozenset([_german_fold(t) for t in tokens if t not in _PARTICLES])
 
 
 # ---------------------------------------------------------------- journal / venue
@@ -177,6 +197,7 @@ def _venue_tokens(text: str) -> tuple[str, ...]:
     )
 
 
+@lru_cache(maxsize=16384)  # a few journals carry most records of a search
 def venue_variants(raw: str) -> tuple[tuple[str, ...], ...]:
     """Token tuples for each name a venue field gives, stop words removed.
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from retroduce.sources.dedup import fields, text
 from retroduce.sources.records import DedupRecord
@@ -72,7 +72,17 @@ class Prepared:
     doi: str
     isbn: str
     kind: str
-    abstract: str  # normalised start of the abstract
+    # The start of the abstract as given: normalised only when a pair gets that far (`abstract`).
+    abstract_source: str
+    _abstract: str | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def abstract(self) -> str:
+        """The normalised start of the abstract ("" when there is none)."""
+        if self._abstract is None:
+            source = self.abstract_source
+            self._abstract = text.words(source) if source else ""
+        return self._abstract
 
     @property
     def short_title(self) -> bool:
@@ -85,7 +95,8 @@ class Prepared:
 
 def prepare(record: DedupRecord, index: int) -> Prepared:
     cleaned, erratum_citation = text.clean_title(record.title or "")
-    title = text.normalise_title(cleaned)
+    folded = text.fold(cleaned)
+    title = text.normalise_folded_title(folded)
     names = fields.author_names(record.author or "")
     page_first, page_last = fields.normalise_pages(record.pages or "")
     year = fields.normalise_year(record.year or "")
@@ -95,14 +106,17 @@ def prepare(record: DedupRecord, index: int) -> Prepared:
     volume = fields.first_int(record.volume or "")
     if year is not None and volume == str(year):
         volume = ""  # the year copied into the volume field
+    compact = title.replace(" ", "")
+    # Most titles hold no digit at all (letters only), and then neither numbers nor a series.
+    numbered = not compact.isalpha()
     return Prepared(
         index=index,
         id=record.id,
         title=title,
-        compact=title.replace(" ", ""),
-        numbers=text.title_numbers(title),
-        series=text.series_numbers(title),
-        markers=text.title_markers(cleaned, erratum_citation),
+        compact=compact,
+        numbers=text.title_numbers(title) if numbered else (),
+        series=text.series_numbers(title) if numbered else (),
+        markers=text.folded_title_markers(folded, erratum_citation),
         display_title=cleaned.strip(),
         authors=fields.author_tokens(record.author or ""),
         first_author=fields.family_name(names[0]) if names else "",
@@ -116,5 +130,5 @@ def prepare(record: DedupRecord, index: int) -> Prepared:
         doi=fields.normalise_doi(record.doi or ""),
         isbn=fields.normalise_isbn(record.isbn or ""),
         kind=fields.item_kind(record.entry_type or ""),
-        abstract=text.words(record.abstract[:400]) if record.abstract else "",
+        abstract_source=record.abstract[:400] if record.abstract else "",
     )

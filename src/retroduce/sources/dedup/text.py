@@ -48,12 +48,30 @@ _LATEX_COMMAND = re.compile(r"\\[a-zA-Z]+\*?")
 _NON_WORD = re.compile(r"[\W_]+")
 
 
+class _FoldTable(dict[int, str]):
+    """`str.translate` table folding one character at a time, each worked out on first use.
+
+    Folding a string character by character gives the same result as folding it whole: NFKD
+    decomposes each character on its own, and canonical reordering only moves combining marks,
+    which are all dropped.
+    """
+
+    def __missing__(self, code: int) -> str:
+        decomposed = unicodedata.normalize("NFKD", chr(code).translate(_FOLD_TABLE))
+        folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+        self[code] = folded
+        return folded
+
+
+_FOLD_CHARS = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Lower-case and strip accents: "Müller Ørsted" -> "muller orsted". Non-Latin scripts stay."""
     if text.isascii():
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD_TABLE))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    # Lower-cased whole, not per character: "Σ" lower-cases by context.
+    return text.translate(_FOLD_CHARS).lower()
 
 
 def strip_markup(text: str) -> str:
@@ -95,6 +113,7 @@ _LANGUAGE_TAG = re.compile(r"\.?\s*\[[A-Z][a-z]+(?:,? [A-Z][a-z]+)*\]\s*$")
 _TRAILING_NOTE = re.compile(r"(?<=\S)\s*-?\s*(?:\[[^\]\d]*\]|\([^)\d]*\))\s*\.?\s*$")
 # A reference or footnote mark after the last word: "… representation 1", "… [1]", "… **".
 _FOOTNOTE = re.compile(r"(?:\s*\[1\]|\s*\*+|(?<=[a-z]{4}) 1)\s*$")
+_FOOTNOTE_ENDS = ("]", "*", "1")
 _NUMBERING_WORD = re.compile(r"\b(part|type|phase|study|stage|grade|trial|wave|volume|no)\s*\W*$")
 # Errata indexed under the original's title with its citation appended: Web of Science writes
 # "Title (vol 360, pg 542, 2009)", Embase "Title (New England Journal of Medicine (2009) 360
@@ -122,6 +141,12 @@ _NUMBER_WORDS = {
     "third": "3",
 }
 _PART_WORD = re.compile(r"\b(part|phase|study)\s+(one|two|three|four|five|six)\b")
+# The words that the three patterns above start from, to skip them when a title has none.
+_ROMAN_INTROS = frozenset({"part", "phase", "type", "stage", "grade", "study", "trial", "section"})
+_ROMAN_LETTERS = frozenset({"i", "v", "x"})
+_PART_INTROS = frozenset({"part", "phase", "study"})
+# Every ASCII character that is not a letter or a digit, as a space.
+_ASCII_NON_WORD = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum()})
 _DIGITS = re.compile(r"\d+")
 
 
@@ -129,15 +154,18 @@ def clean_title(raw: str) -> tuple[str, bool]:
     """(the title without link notes, annotations and markup, still cased; erratum citation?)"""
     title = raw.strip().strip('"').strip()
     erratum = False
-    if "[" in title or "(" in title or "review" in title.lower():
+    if "[" in title or "(" in title:
         title = _LINK_NOTE.sub("", title)
         title = _ANNOTATION.sub("", title)
         title = _LANGUAGE_TAG.sub("", title)
         stripped = _ERRATUM_CITATION.sub("", title)
         erratum = stripped != title
         title = stripped
+    elif "review" in title.lower():
+        title = _ANNOTATION.sub("", title)  # "… review 42 refs": the only note without brackets
     for _ in range(2):  # "Title (multiple letters) [1]"
-        footnote = _FOOTNOTE.search(title)
+        # (A footnote mark ends in "]", "*" or "1": only then is the search worth making.)
+        footnote = _FOOTNOTE.search(title) if title.rstrip().endswith(_FOOTNOTE_ENDS) else None
         if footnote and not _NUMBERING_WORD.search(title[: footnote.start()]):
             title = title[: footnote.start()]
         if title.endswith((")", "]")):
@@ -147,17 +175,33 @@ def clean_title(raw: str) -> tuple[str, bool]:
 
 def normalise_title(cleaned: str) -> str:
     """Comparable title text: folded, punctuation-free, numbers unified ("Part II" -> "part 2")."""
-    text = _NON_WORD.sub(" ", fold(cleaned).replace("&", " and ")).strip()
-    if _ROMAN_AFTER.search(text):
+    return normalise_folded_title(fold(cleaned))
+
+
+def normalise_folded_title(folded: str) -> str:
+    """`normalise_title` of a title already passed through `fold`."""
+    folded = folded.replace("&", " and ")
+    if folded.isascii():
+        # The same as the substitution below, for ASCII text, at a third of the cost.
+        found = folded.translate(_ASCII_NON_WORD).split()
+        text = " ".join(found)
+    else:
+        text = _NON_WORD.sub(" ", folded).strip()
+        found = text.split()
+    # The text is now whole words and single spaces: the patterns below can only match when the
+    # words they start from are there. (The first rewrites only "i", "v" and "x", which no later
+    # test looks for.)
+    words = set(found)
+    if not (words.isdisjoint(_ROMAN_INTROS) or words.isdisjoint(_ROMAN_LETTERS)):
         text = _ROMAN_AFTER.sub(
             lambda m: (
                 f"{m.group(1)} {'1' if m.group(2) == 'i' else '5' if m.group(2) == 'v' else '10'}"
             ),
             text,
         )
-    if _ROMAN_ALONE.search(text):
+    if not words.isdisjoint(_ROMAN):
         text = _ROMAN_ALONE.sub(lambda m: _ROMAN[m.group(1)], text)
-    if _PART_WORD.search(text):
+    if not (words.isdisjoint(_PART_INTROS) or words.isdisjoint(_NUMBER_WORDS)):
         text = _PART_WORD.sub(lambda m: f"{m.group(1)} {_NUMBER_WORDS[m.group(2)]}", text)
     return text
 
@@ -180,27 +224,33 @@ def title_numbers(normalised: str) -> tuple[str, ...]:
 
 # Kinds of notice that are separate publications about an article: they share its title and
 # often its authors, so they are the classic false merge. Matched on the cleaned title only.
-_MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
+# Each pattern comes with words one of which it needs (or, for comments, a title starting "Re"),
+# so that the patterns are only searched for in the titles that could match them.
+_MARKERS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
     (
         "erratum",
+        ("errat", "corrig", "correction"),
         re.compile(
             r"^\W*(erratum|errata|corrigendum|correction)\b|\b(erratum|corrigendum)\s*(to|for|:)"
         ),
     ),
     (
         "retraction",
+        ("retract", "withdrawn"),
         re.compile(
             r"^\W*(retraction|retracted|withdrawn|notice of retraction)\b|\bretraction (of|notice)\b"
         ),
     ),
     (
         "comment",
+        ("comment", "letter", "respons"),
         re.compile(
             r"^\W*(comment|commentary|re|letter)\b\s*(on|to|:)|\bcomment(ary)? on\b|^\W*in response to\b"
         ),
     ),
     (
         "reply",
+        ("reply", "respons"),
         re.compile(
             r"^\W*(reply|response|authors?'? reply|author'?s response)\b|\breply to\b|\bin reply\b"
             r"|\W(reply|authors?'? response)\W*$"
@@ -208,18 +258,35 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "protocol",
+        ("protocol", "design"),
         re.compile(
             r"\bprotocol\b|\bstudy design\b|\bdesign and rationale\b|\brationale and design\b"
         ),
     ),
-    ("abstract", re.compile(r"^\W*abstracts?\b\s*[:.]")),
+    ("abstract", ("abstract",), re.compile(r"^\W*abstracts?\b\s*[:.]")),
 )
+_MARKER_WORDS = tuple(word for _, words, _ in _MARKERS for word in words)
+_RE_START = re.compile(r"\W*re\b")
+_NO_MARKERS: frozenset[str] = frozenset()
+_ERRATUM_ONLY = frozenset({"erratum"})
 
 
 def title_markers(cleaned: str, erratum_citation: bool = False) -> frozenset[str]:
     """Which notice kinds a title announces ("erratum", "reply", "protocol"…); empty for most."""
-    text = fold(cleaned)
-    found = {name for name, pattern in _MARKERS if pattern.search(text)}
+    return folded_title_markers(fold(cleaned), erratum_citation)
+
+
+def folded_title_markers(folded: str, erratum_citation: bool = False) -> frozenset[str]:
+    """`title_markers` of a title already passed through `fold`."""
+    re_start = _RE_START.match(folded) is not None
+    if not (re_start or any(word in folded for word in _MARKER_WORDS)):
+        return _ERRATUM_ONLY if erratum_citation else _NO_MARKERS
+    found = {
+        name
+        for name, words, pattern in _MARKERS
+        if (any(word in folded for word in words) or (re_start and name == "comment"))
+        and pattern.search(folded)
+    }
     if erratum_citation:
         found.add("erratum")
     return frozenset(found)
