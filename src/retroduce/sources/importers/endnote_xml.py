@@ -16,7 +16,7 @@ from . import normalise
 from .context import Context
 from .types import from_label
 from .xmlflat import flatten, without
-from .xmlsafe import first_text, iter_records, texts
+from .xmlsafe import first_text, parse_records, texts
 
 _ROOTS = frozenset(("xml", "records", "record"))
 _RECORDS = frozenset(("record",))
@@ -62,14 +62,7 @@ _CONSUMED = (
 
 
 def parse_endnote_xml(ctx: Context, text: str, data: bytes, encoding: str) -> list[RecordData]:
-    records: list[RecordData] = []
-    for item in iter_records(ctx, text, data, encoding, _RECORDS, _ROOTS, "EndNote XML"):
-        rec = _record(item.element)
-        rec.raw, rec.line = item.raw, item.line
-        ctx.check_record(rec)
-        records.append(rec)
-        ctx.check_count(len(records), item.line)
-    return records
+    return parse_records(ctx, text, data, encoding, _RECORDS, _ROOTS, "EndNote XML", _record)
 
 
 def _kind(element: Element) -> str:

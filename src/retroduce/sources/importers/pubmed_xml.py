@@ -15,7 +15,7 @@ from . import normalise
 from .context import Context
 from .types import from_labels
 from .xmlflat import flatten, without
-from .xmlsafe import first_text, iter_records, text_of, texts
+from .xmlsafe import first_text, parse_records, text_of, texts
 
 _ROOTS = frozenset(("PubmedArticleSet", "PubmedArticle", "PubmedBookArticle"))
 _RECORDS = frozenset(("PubmedArticle", "PubmedBookArticle"))
@@ -50,14 +50,7 @@ _CONSUMED = (
 
 
 def parse_pubmed_xml(ctx: Context, text: str, data: bytes, encoding: str) -> list[RecordData]:
-    records: list[RecordData] = []
-    for item in iter_records(ctx, text, data, encoding, _RECORDS, _ROOTS, "PubMed XML"):
-        rec = _record(item.element)
-        rec.raw, rec.line = item.raw, item.line
-        ctx.check_record(rec)
-        records.append(rec)
-        ctx.check_count(len(records), item.line)
-    return records
+    return parse_records(ctx, text, data, encoding, _RECORDS, _ROOTS, "PubMed XML", _record)
 
 
 def _authors(author_list: Element | None) -> list[str]:

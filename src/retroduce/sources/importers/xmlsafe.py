@@ -9,12 +9,14 @@ and starting line, taken from expat's byte index and line number.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from xml.etree.ElementTree import Element
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser, ParseError
+
+from retroduce.sources.records import RecordData
 
 from .context import Context
 
@@ -146,6 +148,27 @@ def iter_records(
     except ParseError as exc:
         raise _parse_failure(ctx, exc) from None
     yield from _drain(target, buf)
+
+
+def parse_records(
+    ctx: Context,
+    text: str,
+    data: bytes,
+    encoding: str,
+    record_tags: frozenset[str],
+    roots: frozenset[str],
+    what: str,
+    build: Callable[[Element], RecordData],
+) -> list[RecordData]:
+    """Every record of an XML export, built by `build`, checked and counted against the limits."""
+    records: list[RecordData] = []
+    for item in iter_records(ctx, text, data, encoding, record_tags, roots, what):
+        rec = build(item.element)
+        rec.raw, rec.line = item.raw, item.line
+        ctx.check_record(rec)
+        records.append(rec)
+        ctx.check_count(len(records), item.line)
+    return records
 
 
 def _drain(target: _RecordTarget, buf: bytes) -> Iterator[XmlRecord]:
