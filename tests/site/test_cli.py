@@ -38,7 +38,6 @@ def test_help_lists_every_command():
 @pytest.mark.parametrize(
     "args,issue",
     [
-        (["simulate", "data.csv"], "Screening:"),
         (["report", "demo", "--format", "docx", "--out", "r.docx"], "Reports:"),
         (["export", "demo", "--format", "qdpx", "--out", "p.qdpx"], "Exchange:"),
         (["restore", "p.qdpx"], "Exchange:"),

@@ -302,7 +302,12 @@ def simulate(
     out: Annotated[Path | None, typer.Option(help="JSONL output.")] = None,
 ) -> None:
     """Run screening simulations on a labelled dataset."""
-    _not_yet("screening")
+    # Pure functions over the file: no database, so no _start().
+    from retroduce.screening.ranking.command import run_simulate
+
+    code = run_simulate(file, seeds, model, out)
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command()
