@@ -85,7 +85,9 @@ def write_tables(summary: dict[str, dict], timings: dict, seeds: int) -> str:
     if "ours" in means and "asreview" in means:
         ours, peer = np.mean(means["ours"]["loss"]), np.mean(means["asreview"]["loss"])
         rows.append("")
-        rows.append(f"Mean loss: {ours:.4f} against {peer:.4f}, {100 * (1 - ours / peer):.1f}% lower.")
+        rows.append(
+            f"Mean loss: {ours:.4f} against {peer:.4f}, {100 * (1 - ours / peer):.1f}% lower."
+        )
     if timings:
         rows += [
             "",
@@ -96,6 +98,8 @@ def write_tables(summary: dict[str, dict], timings: dict, seeds: int) -> str:
         for size, tools in timings.items():
             for tool, t in tools.items():
                 per = t["retrain_ms"]
-                cells = " | ".join(f"{per.get(str(n), per.get(n, float('nan'))):.0f}" for n in (100, 1000, 5000))
+                cells = " | ".join(
+                    f"{per.get(str(n), per.get(n, float('nan'))):.0f}" for n in (100, 1000, 5000)
+                )
                 rows.append(f"| {int(size):,} | {tool} | {t['build_s']:.1f} | {cells} |")
     return "\n".join(rows)

@@ -144,7 +144,9 @@ def main() -> None:
         ours, theirs = run_pair(path, args.seeds, args.model, args.skip_asreview)
         labels = read_labelled(path).labels
         runs[path.name.split(".")[0]] = {"labels": labels, "ours": ours, "asreview": theirs}
-        print(f"{path.name}: {len(labels)} records, {time.perf_counter() - started:.0f} s", flush=True)
+        print(
+            f"{path.name}: {len(labels)} records, {time.perf_counter() - started:.0f} s", flush=True
+        )
     summary = summarise(runs)
     timings = {}
     if not args.skip_timing:
@@ -158,7 +160,12 @@ def main() -> None:
         curves = OUT / "curves.json"
         curves.write_text(json.dumps({k: v["curves"] for k, v in summary.items()}))
         subprocess.run(  # noqa: S603
-            [str(venv_python()), str(HERE / "plot.py"), str(curves), str(HERE / "recall_curves.png")],
+            [
+                str(venv_python()),
+                str(HERE / "plot.py"),
+                str(curves),
+                str(HERE / "recall_curves.png"),
+            ],
             check=True,
         )
 

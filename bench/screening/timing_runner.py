@@ -62,7 +62,9 @@ def time_retroduce(path: str, model: str) -> dict:
 
     titles, abstracts, labels = read(path)
     started = time.perf_counter()
-    prioritiser = Prioritiser([f"{t}\n{a}" for t, a in zip(titles, abstracts, strict=True)], model=model)
+    prioritiser = Prioritiser(
+        [f"{t}\n{a}" for t, a in zip(titles, abstracts, strict=True)], model=model
+    )
     build = time.perf_counter() - started
     retrain = {}
     for size, idx in samples(labels).items():

@@ -12,13 +12,26 @@ from tests.screening.ranking.corpus import write_csv
 
 runner = CliRunner()
 
-FIELDS = {"dataset", "seed", "model", "priors", "order", "wss95", "recall10", "loss", "atd", "seconds"}
+FIELDS = {
+    "dataset",
+    "seed",
+    "model",
+    "priors",
+    "order",
+    "wss95",
+    "recall10",
+    "loss",
+    "atd",
+    "seconds",
+}
 
 
 def test_simulate_writes_one_contract_line_per_seed(tmp_path):
     _, labels = write_csv(tmp_path / "set.csv")
     out = tmp_path / "runs.jsonl"
-    result = runner.invoke(app, ["simulate", str(tmp_path / "set.csv"), "--seeds", "2", "--out", str(out)])
+    result = runner.invoke(
+        app, ["simulate", str(tmp_path / "set.csv"), "--seeds", "2", "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in out.read_text().splitlines()]
     assert [line["seed"] for line in lines] == [0, 1]
@@ -55,7 +68,9 @@ def test_simulate_refuses_a_set_without_excludes(tmp_path):
     path = tmp_path / "all_in.jsonl.gz"
     path.write_bytes(gzip.compress(b'{"title": "A", "label_included": 1}\n'))
     result = runner.invoke(app, ["simulate", str(path)])
-    assert result.exit_code == 1 and "all_in.jsonl.gz" in result.output and "excluded" in result.output
+    assert (
+        result.exit_code == 1 and "all_in.jsonl.gz" in result.output and "excluded" in result.output
+    )
 
 
 def test_simulate_of_a_missing_file_fails_cleanly(tmp_path):

@@ -7,12 +7,35 @@ import random
 from pathlib import Path
 
 _RELEVANT = [
-    "leadership", "integrated", "care", "teams", "social", "health", "collaboration",
-    "managers", "trust", "power", "resilience", "professional",
+    "leadership",
+    "integrated",
+    "care",
+    "teams",
+    "social",
+    "health",
+    "collaboration",
+    "managers",
+    "trust",
+    "power",
+    "resilience",
+    "professional",
 ]
 _OTHER = [
-    "software", "testing", "compiler", "network", "protein", "soil", "bridge", "engine",
-    "galaxy", "battery", "fishery", "volcano", "traffic", "poetry", "market",
+    "software",
+    "testing",
+    "compiler",
+    "network",
+    "protein",
+    "soil",
+    "bridge",
+    "engine",
+    "galaxy",
+    "battery",
+    "fishery",
+    "volcano",
+    "traffic",
+    "poetry",
+    "market",
 ]
 
 

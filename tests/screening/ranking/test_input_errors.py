@@ -64,9 +64,7 @@ def test_jsonl_without_a_label(tmp_path):
 
 def test_ris_record_without_a_label_names_its_line(tmp_path):
     path = tmp_path / "set.ris"
-    path.write_text(
-        "TY  - JOUR\nTI  - One\nLB  - 1\nER  - \n\nTY  - JOUR\nTI  - Two\nER  - \n"
-    )
+    path.write_text("TY  - JOUR\nTI  - One\nLB  - 1\nER  - \n\nTY  - JOUR\nTI  - Two\nER  - \n")
     _fails(path, "set.ris, line 6", "label")
 
 

@@ -9,7 +9,18 @@ from retroduce.screening.ranking.simulation import draw_priors
 
 from .corpus import write_csv
 
-FIELDS = {"dataset", "seed", "model", "priors", "order", "wss95", "recall10", "loss", "atd", "seconds"}
+FIELDS = {
+    "dataset",
+    "seed",
+    "model",
+    "priors",
+    "order",
+    "wss95",
+    "recall10",
+    "loss",
+    "atd",
+    "seconds",
+}
 
 
 def test_priors_are_drawn_as_the_contract_says(tmp_path):
@@ -58,4 +69,7 @@ def test_simulation_is_deterministic_per_seed(tmp_path):
         runs = [list(simulate_file(tmp_path / "set.csv", seeds=[3, 4], model=model)) for _ in "ab"]
         for first, again in zip(*runs, strict=True):
             assert first["order"] == again["order"] and first["priors"] == again["priors"]
-        assert runs[0][0]["priors"] != runs[0][1]["priors"] or runs[0][0]["order"] != runs[0][1]["order"]
+        assert (
+            runs[0][0]["priors"] != runs[0][1]["priors"]
+            or runs[0][0]["order"] != runs[0][1]["order"]
+        )

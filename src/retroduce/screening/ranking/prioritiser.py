@@ -112,7 +112,11 @@ class Prioritiser:
                 if kind == "csr":
                     shape = tuple(int(v) for v in archive[f"{name}.shape"])
                     features[name] = sp.csr_matrix(
-                        (archive[f"{name}.data"], archive[f"{name}.indices"], archive[f"{name}.indptr"]),
+                        (
+                            archive[f"{name}.data"],
+                            archive[f"{name}.indices"],
+                            archive[f"{name}.indptr"],
+                        ),
                         shape=shape,
                     )
                 else:
