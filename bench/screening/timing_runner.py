@@ -3,7 +3,7 @@
     python timing_runner.py {retroduce,asreview} SET.csv MODEL
 
 Builds the features once (timed), then for 100, 1,000 and 5,000 labelled records (a seeded
-sample, with both classes) times three retrains and keeps the median. A retrain step is what
+sample, with both classes) times five retrains and keeps the median. A retrain step is what
 runs after each label: for Retroduce `Prioritiser.rank(labels)` (fit on the labelled rows, score
 every row, sort the unlabelled); for ASReview ELAS u4 `cycle.fit(X[labelled], y)` then
 `cycle.rank(X[pool])`, exactly as its Simulate loop calls them (without its bookkeeping).
@@ -47,7 +47,7 @@ def samples(labels: np.ndarray) -> dict[int, np.ndarray]:
     return picked
 
 
-def median_ms(step, repeats: int = 3) -> float:
+def median_ms(step, repeats: int = 5) -> float:
     times = []
     for _ in range(repeats):
         started = time.perf_counter()
