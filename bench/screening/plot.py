@@ -26,14 +26,15 @@ def main() -> None:
     figure, axes = plt.subplots(rows, columns, figsize=(12, 2.6 * rows), sharex=True, sharey=True)
     flat = axes.ravel() if hasattr(axes, "ravel") else [axes]
     for ax, name in zip(flat, names, strict=False):
-        for tool, label, colour in (
-            ("ours", "Retroduce default", "#1f6f8b"),
-            ("asreview", "ASReview ELAS u4", "#d1603d"),
+        # ASReview wide and light underneath, ours dashed on top: where they coincide, both show.
+        for tool, label, colour, width, style in (
+            ("asreview", "ASReview ELAS u4", "#f0a98f", 3.0, "-"),
+            ("ours", "Retroduce default", "#1f4f6b", 1.2, "--"),
         ):
             values = curves[name].get(tool)
             if values:
                 grid = [i / (len(values) - 1) for i in range(len(values))]
-                ax.plot(grid, values, label=label, color=colour, linewidth=1.4)
+                ax.plot(grid, values, label=label, color=colour, linewidth=width, linestyle=style)
         ax.plot([0, 1], [0, 1], color="#999999", linewidth=0.8, linestyle=":")
         ax.set_title(name, fontsize=9)
         ax.grid(alpha=0.3)

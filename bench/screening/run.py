@@ -36,7 +36,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 OUT = REPO / "bench" / "out" / "screening"
 VENV = REPO / "bench" / ".venv-asreview"
-PEER = ["asreview==3.0.8", "matplotlib==3.10.8"]
+PEER = ["asreview==3.0.8", "matplotlib==3.11.2"]
 
 sys.path.insert(0, str(REPO / "src"))
 
