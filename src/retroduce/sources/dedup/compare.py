@@ -87,7 +87,7 @@ def hard_conflicts(a: Prepared, b: Prepared, ev: Evidence) -> list[str]:
         left = " ".join(a.numbers) or "none"
         right = " ".join(b.numbers) or "none"
         found.append(f"numbers in the titles differ: {left} vs {right}")
-    if ev.page_conflict and not ev.same_doi:
+    if ev.page_conflict and not ev.same_doi and not _abstract_printed_twice(a, b, ev):
         found.append("different page ranges")
     if (
         a.volume
@@ -112,6 +112,33 @@ def hard_conflicts(a: Prepared, b: Prepared, ev: Evidence) -> list[str]:
     ):
         found.append(f"{_KIND_LABEL[a.kind]} vs {_KIND_LABEL[b.kind]}")
     return found
+
+
+def _abstract_printed_twice(a: Prepared, b: Prepared, ev: Evidence) -> bool:
+    """One meeting abstract on two single pages of one journal volume.
+
+    Meeting supplements print an abstract in more than one place (the oral session and the poster
+    listing, the abstract book and the programme), and databases index whichever page they took.
+    Two one-page items with the same long title and the same full author list, in the same year,
+    journal, volume and issue, are then one abstract whatever their page numbers. Everything is
+    required to agree, because "different pages" is otherwise what tells two items apart:
+    encore abstracts (one study shown at two meetings) usually differ in title or authors, or sit
+    in another issue, and an erratum notice is marked or has pages after a multi-page article,
+    so neither passes. A single page is a whole abstract, not a cut range.
+    """
+    return (
+        a.page_first == a.page_last
+        and b.page_first == b.page_last
+        and ev.title == 1.0
+        and not a.short_title
+        and ev.year_gap == 0
+        and ev.venue_match is True
+        and ev.volume_match
+        and a.number == b.number
+        and a.n_authors == b.n_authors >= 3
+        and a.first_author == b.first_author
+        and a.authors == b.authors
+    )
 
 
 def compatible_for_cluster(a: Prepared, b: Prepared) -> list[str]:
@@ -350,6 +377,12 @@ def _overwhelming(a: Prepared, b: Prepared, ev: Evidence) -> bool:
             and ev.authors_strong
             and min(a.n_authors, b.n_authors) >= 2
         )
+    # A column or section name before the title in one record only ("How I did it: …"): the
+    # rest of the title is long and identical, the authors, year and journal agree, and nothing in
+    # the citation differs (hard conflicts are ruled out above). A record without pages or volume
+    # (a magazine's web version) cannot contradict, so the journal must agree by name.
+    if ev.lead_in and ev.authors_strong and ev.venue_match is True:
+        return True
     # Typos, or a subtitle one database dropped: authors and the citation must both agree, and a
     # mere containment also needs the same first page (a companion paper would differ there).
     if ev.contained and not ev.page_match:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
 from retroduce.sources.dedup.fields import names_alike, venues_compatible
 from retroduce.sources.dedup.prepare import Prepared
+from retroduce.sources.dedup.text import fold
 
 # A containment ("title: subtitle" vs "title") only counts for titles at least this long.
 CONTAINED_MIN = 20
@@ -16,12 +18,29 @@ CONTAINED_MIN = 20
 RATIO_CUTOFF = 59
 # Name words this alike count as the same name ("Hiessl" vs "Hiess", a lost "ö").
 NAME_ALIKE = 85
+# A lead-in: one title is the other preceded by at most LEAD_IN_WORDS words, the name of a
+# column or section that one database keeps in the title field ("How I did it: …", "Case study -
+# …", "Viewpoint: …"). It only counts before a title of LEAD_IN_MIN characters or more (spaces
+# removed), so that the shared part identifies a work on its own.
+LEAD_IN_WORDS = 4
+LEAD_IN_MIN = 40
+# Lead-ins that announce another item about the work rather than the work itself (an editorial
+# introducing a special issue, a review of a book, a summary, an update…). Errata, replies and
+# comments are already told apart by `Prepared.markers`; these words are refused as well.
+_NOTICE_WORDS = frozenset(
+    "editorial editor editors introduction introducing preface foreword special issue section "
+    "review reviews book summary abstract abstracts update updated addendum concern notice "
+    "correction erratum corrigendum retraction retracted withdrawn comment commentary reply "
+    "response letter letters protocol part supplement call papers".split()
+)
+_ARTICLES = frozenset({"the", "a", "an"})
 
 
 @dataclass(slots=True)
 class Evidence:
     title: float  # 0..1
     contained: bool  # one title is the other plus a subtitle or an appended translation
+    lead_in: bool  # one title is the other after a short column or section name (`has_lead_in`)
     same_doi: bool
     authors: float | None  # share of the shorter author list found in the other; None: missing
     first_ok: bool  # the first authors agree
@@ -74,6 +93,30 @@ def title_similarity(a: Prepared, b: Prepared) -> tuple[float, bool]:
     if len(short) >= CONTAINED_MIN and (long.startswith(short) or long.endswith(short)):
         return 0.9, True
     return ratio, False
+
+
+def has_lead_in(a: Prepared, b: Prepared) -> bool:
+    """One title is the other preceded by a short lead-in (see LEAD_IN_WORDS), no notice word.
+
+    "How I did it … Upwork's CEO on how an introverted engineer learned to lead" vs "Upwork's CEO
+    on how an introverted engineer learned to lead". The rapidfuzz ratio of such a pair depends on
+    how long the title is (a fixed lead-in weighs more in a shorter title), so it is judged apart.
+    """
+    if len(a.compact) == len(b.compact):
+        return False
+    short, long = (a, b) if len(a.compact) < len(b.compact) else (b, a)
+    if len(short.compact) < LEAD_IN_MIN or not long.title.endswith(" " + short.title):
+        return False
+    words = long.title[: len(long.title) - len(short.title)].split()
+    if len(words) > LEAD_IN_WORDS or not _NOTICE_WORDS.isdisjoint(words):
+        return False
+    if len(words) == 1 and words[0] in _ARTICLES:
+        return True  # "The effects of …" vs "Effects of …": databases drop a leading article
+    # A column name is set off from the title by punctuation in the original ("How I did it: …",
+    # "Viewpoint - …", "How did it ... …"). Words that run on into the title ("Terminal
+    # complement inhibitor …" vs "Complement inhibitor …", "More on …") change what it says.
+    pattern = r"\W*" + r"\W+".join(map(re.escape, words)) + r"\s*(?:[:;|/.]|-)"
+    return re.match(pattern, fold(long.display_title)) is not None
 
 
 def author_similarity(a: Prepared, b: Prepared) -> float | None:
@@ -154,6 +197,7 @@ def gather(a: Prepared, b: Prepared, title: tuple[float, bool] | None = None) ->
     return Evidence(
         title=ts,
         contained=contained,
+        lead_in=ts < 1.0 and has_lead_in(a, b),
         same_doi=bool(a.doi) and a.doi == b.doi,
         authors=author_similarity(a, b),
         first_ok=first_authors_agree(a, b),
