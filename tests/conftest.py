@@ -88,3 +88,21 @@ def fresh_install(tmp_path):
     yield env
     with psycopg.connect(**admin) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def ready_document(team):
+    """Attach a file to the team's project and extract it now (the worker's job, done inline)."""
+    from retroduce.documents import services as documents
+
+    def attach(name: str = "notes.txt", data: bytes | None = None, **kwargs):
+        if data is None:
+            data = b"Leaders who listen build trust.\n\nBudgets were pooled.\n"
+        document = documents.attach_document(
+            team.project, team.users["owner"], name, data, **kwargs
+        )
+        outcome = documents.run_extraction(document, team.users["owner"])
+        assert outcome.ok, outcome.summary
+        return outcome.document
+
+    return attach

@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
 
 from retroduce.core.models import Event, Project
+from retroduce.core.tables import safe_cell
 
 SYSTEM_ACTOR = "system"
 
@@ -68,11 +69,6 @@ def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
 CSV_COLUMNS = ["time", "actor", "verb", "object_type", "object_id", "object", "before", "after"]
 
 
-def _safe_cell(value: str) -> str:
-    # Spreadsheet programs run cells that start with these as formulas (CSV injection).
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def events_csv(events: Iterable[Event]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
@@ -88,5 +84,5 @@ def events_csv(events: Iterable[Event]) -> str:
             json.dumps(event.before, ensure_ascii=False) if event.before is not None else "",
             json.dumps(event.after, ensure_ascii=False) if event.after is not None else "",
         ]
-        writer.writerow([_safe_cell(cell) for cell in row])
+        writer.writerow([safe_cell(cell) for cell in row])
     return out.getvalue()

@@ -85,3 +85,21 @@ class HistoryFilterForm(forms.Form):
         self.fields["object_type"].choices = [("", "Any")] + [
             (o, object_kind(o)) for o in object_types
         ]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    # Django refuses `multiple` on a plain file input unless the widget says it handles lists.
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """A file field whose cleaned value is the list of every file chosen."""
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002,ANN003
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):  # noqa: ANN001,ANN201
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)]

@@ -254,8 +254,6 @@ def history_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 # Pages whose issues have not landed yet still exist, so the sidebar never leads nowhere.
 PLANNED_SECTIONS = {
-    "documents": ("Documents", "Full texts and text extraction", 5),
-    "coding": ("Coding", "Codebook, fragments, memos and appraisal", 5),
     "reports": ("Reports", "RAMESES checklist, flow diagram and Word export", 7),
 }
 
@@ -263,8 +261,7 @@ PLANNED_SECTIONS = {
 def planned_section(request: HttpRequest, slug: str, section: str) -> HttpResponse:
     if section not in PLANNED_SECTIONS:
         raise Http404("No such page")
-    action = Action.VIEW_THEORY if section == "reports" else Action.VIEW_ALL
-    project, _ = project_for(request, slug, action)
+    project, _ = project_for(request, slug, Action.VIEW_THEORY)
     title, purpose, issue = PLANNED_SECTIONS[section]
     return render(
         request,

@@ -9,16 +9,9 @@ import csv
 import io
 
 from retroduce.core.models import Project
+from retroduce.core.tables import safe_cell
 from retroduce.screening.models import Stage
 from retroduce.screening.outcomes import Outcome, eligible, settings_for, votes_by_record
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    # Spreadsheet programs run cells that start with these as formulas (CSV injection).
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def _rows(project: Project, stage: str):  # noqa: ANN202

@@ -269,6 +269,79 @@ def import_(
 
 
 @app.command()
+def attach(
+    project: Annotated[str, typer.Argument(help="The project's slug.")],
+    paths: Annotated[list[Path], typer.Argument(help="Files, folders or zip archives of them.")],
+    kind: Annotated[
+        str,
+        typer.Option(
+            help="paper, workshop_notes, policy, transcript, report or other (for all files)."
+        ),
+    ] = "paper",
+) -> None:
+    """Attach full texts (PDF, HTML, DOCX, TXT) and extract their text.
+
+    Papers are matched to records by a DOI in the file name or text, or by title.
+    """
+    _start()
+    import getpass
+
+    from retroduce.core.services import DomainError
+    from retroduce.documents import bulk
+    from retroduce.documents.models import Document
+    from retroduce.documents.services import link_by_text, run_extraction
+
+    if kind not in Document.Kind.values:
+        err.print(
+            f"[red]Unknown kind '{kind}'; use one of {', '.join(Document.Kind.values)}.[/red]"
+        )
+        raise typer.Exit(2)
+    found = _project(project)
+    actor_name = f"cli:{getpass.getuser()}"
+    files: list[tuple[str, bytes]] = []
+    refused = 0
+    for path in paths:
+        try:
+            if path.is_dir():
+                files.extend(bulk.folder_files(path))
+            elif path.suffix.lower() == ".zip":
+                files.extend(bulk.zip_members(path.read_bytes(), path.name))
+            else:
+                files.append((path.name, path.read_bytes()))
+        except OSError as exc:
+            err.print(f"[red]{path}: cannot be read ({exc.strerror or exc}).[/red]")
+            refused += 1
+        except DomainError as exc:
+            err.print(f"[red]{exc}[/red]")
+            refused += 1
+    outcome = bulk.attach_many(found, None, files, kind, actor_name=actor_name)
+    for reason in outcome.refused:
+        err.print(f"[red]{reason}[/red]")
+    failed = 0
+    with _progress_bar() as progress:
+        for document in outcome.attached:
+            bar = progress.add_task(document.file_name, total=None)
+
+            def report(
+                done: int, total: int, message: str = "", bar: int = bar, progress=progress
+            ) -> None:  # noqa: ANN001
+                progress.update(bar, completed=done, total=total)
+
+            result = run_extraction(document, None, report, actor_name=actor_name)
+            if not result.ok:
+                err.print(f"[red]{result.summary}[/red]")
+                failed += 1
+                continue
+            linked = link_by_text(result.document, None)
+            note = f"; matched to a record by {linked}" if linked else ""
+            progress.update(bar, completed=1, total=1)
+            progress.console.print(result.summary + note)
+    console.print(outcome.summary + (f", {failed} could not be read" if failed else ""))
+    if refused or outcome.refused or failed:
+        raise typer.Exit(1)
+
+
+@app.command()
 def export(
     project: str,
     format: Annotated[str, typer.Option("--format", help="archive, qdpx, ris, csv or xlsx")],

@@ -186,4 +186,7 @@ def load_demo() -> tuple[Project, bool]:
             "personality was not sufficient."
         ),
     )
+    from retroduce.site.demo_coding import load_demo_coding
+
+    load_demo_coding(project, owner, users["demo-reviewer"])
     return project, True

@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "retroduce.theory",
     "retroduce.sources",
     "retroduce.screening",
+    "retroduce.documents",
+    "retroduce.coding",
 ]
 
 MIDDLEWARE = [

@@ -1,8 +1,12 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from retroduce.coding import assist as coding_assist
+from retroduce.coding import pages as coding_pages
+from retroduce.coding import views as coding
 from retroduce.core import views as core
 from retroduce.core.auth import LoginView
+from retroduce.documents import views as documents
 from retroduce.screening import views as screening
 from retroduce.sources import views as sources
 from retroduce.theory import views as theory
@@ -73,5 +77,78 @@ urlpatterns = [
         screening.export,
         name="screening_export",
     ),
+    path("p/<slug:slug>/documents/", documents.documents, name="documents"),
+    path("p/<slug:slug>/documents/attach", documents.attach, name="attach"),
+    path("p/<slug:slug>/documents/<int:document_id>/", documents.viewer, name="document"),
+    path(
+        "p/<slug:slug>/documents/<int:document_id>/file", documents.original, name="document_file"
+    ),
+    path("p/<slug:slug>/documents/<int:document_id>/edit", documents.edit, name="document_edit"),
+    path(
+        "p/<slug:slug>/documents/<int:document_id>/extract",
+        documents.reextract,
+        name="document_reextract",
+    ),
+    path("p/<slug:slug>/documents/<int:document_id>/share", documents.share, name="document_share"),
+    path(
+        "p/<slug:slug>/documents/<int:document_id>/second-coder",
+        documents.check_coder,
+        name="document_check_coder",
+    ),
+    path(
+        "p/<slug:slug>/documents/<int:document_id>/fragments",
+        coding.fragment_create,
+        name="fragment_create",
+    ),
+    path("p/<slug:slug>/documents/<int:document_id>/appraise", coding.appraise, name="appraise"),
+    path(
+        "p/<slug:slug>/fragments/<int:fragment_id>/uncode",
+        coding.fragment_uncode,
+        name="fragment_uncode",
+    ),
+    path(
+        "p/<slug:slug>/fragments/<int:fragment_id>/delete",
+        coding.fragment_delete,
+        name="fragment_delete",
+    ),
+    path("p/<slug:slug>/coding/", coding_pages.codebook_page, name="codebook"),
+    path("p/<slug:slug>/coding/codes/new", coding_pages.code_create, name="code_create"),
+    path("p/<slug:slug>/coding/codes/<int:code_id>/", coding_pages.code_detail, name="code"),
+    path("p/<slug:slug>/coding/codes/<int:code_id>/edit", coding_pages.code_edit, name="code_edit"),
+    path(
+        "p/<slug:slug>/coding/codes/<int:code_id>/fragments.<str:fmt>",
+        coding_pages.code_export,
+        name="code_export",
+    ),
+    path(
+        "p/<slug:slug>/coding/codes/<int:code_id>/suggestions/",
+        coding_assist.suggestions,
+        name="suggestions",
+    ),
+    path(
+        "p/<slug:slug>/coding/codes/<int:code_id>/suggestions/decide",
+        coding_assist.decide_suggestion,
+        name="decide_suggestion",
+    ),
+    path(
+        "p/<slug:slug>/documents/<int:document_id>/agreement",
+        coding_assist.agreement,
+        name="agreement",
+    ),
+    path("p/<slug:slug>/coding/matrix/", coding_pages.matrix, name="matrix"),
+    path(
+        "p/<slug:slug>/coding/matrix.<str:fmt>",
+        coding_pages.matrix_export,
+        name="matrix_export",
+    ),
+    path("p/<slug:slug>/coding/cooccurrence/", coding_pages.cooccurrence_page, name="cooccurrence"),
+    path(
+        "p/<slug:slug>/coding/cooccurrence.<str:fmt>",
+        coding_pages.cooccurrence_export,
+        name="cooccurrence_export",
+    ),
+    path("p/<slug:slug>/coding/memos/", coding_pages.memos, name="memos"),
+    path("p/<slug:slug>/coding/memos/new", coding.memo_create, name="memo_create"),
+    path("p/<slug:slug>/coding/memos/<int:memo_id>/edit", coding.memo_update, name="memo_update"),
     path("p/<slug:slug>/<str:section>/", core.planned_section, name="planned_section"),
 ]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from retroduce.core.forms import MultipleFileField
 from retroduce.sources.models import SearchEpisode
 
 
@@ -44,11 +45,10 @@ class EpisodeForm(forms.ModelForm):
 
 
 class UploadForm(forms.Form):
-    files = forms.FileField(
+    files = MultipleFileField(
         label="Export files",
         help_text="RIS, MEDLINE (.nbib), PubMed XML, BibTeX, EndNote XML, CSV/TSV/XLSX or CSL-JSON. "
         "The format is recognised from the content.",
-        widget=forms.ClearableFileInput(attrs={"allow_multiple_selected": True}),
     )
     episode = forms.ModelChoiceField(
         queryset=SearchEpisode.objects.none(),

@@ -6,7 +6,6 @@ The same function runs inside the background task (web upload) and in `retroduce
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from retroduce.core.events import record as log
+from retroduce.core.files import store_file
 from retroduce.core.models import Project
 from retroduce.core.progress import Reporter, silent
 from retroduce.core.services import DomainError
@@ -25,11 +25,6 @@ from retroduce.sources.records import ImportFailure, RecordData
 
 MAX_UPLOAD_BYTES = 512 * 1024 * 1024
 SAVE_CHUNK = 2000
-
-
-def _safe_name(name: str) -> str:
-    base = Path(name.replace("\\", "/")).name
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", base)[:120] or "upload"
 
 
 def store_upload(
@@ -52,11 +47,7 @@ def store_upload(
         sha256=hashlib.sha256(data).hexdigest(),
         created_by=actor if actor is not None and actor.is_authenticated else None,
     )
-    folder = Path(settings.MEDIA_ROOT) / "imports" / project.slug
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{batch.uuid}-{_safe_name(file_name)}"
-    path.write_bytes(data)
-    batch.stored_file = str(path.relative_to(settings.MEDIA_ROOT))
+    batch.stored_file = store_file("imports", project.slug, batch.uuid, file_name, data)
     batch.save(update_fields=["stored_file"])
     return batch
 

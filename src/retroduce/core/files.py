@@ -1,0 +1,24 @@
+"""Keeping uploaded files as they came, under MEDIA_ROOT, with names that cannot escape it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from uuid import UUID
+
+from django.conf import settings
+
+
+def safe_file_name(name: str, fallback: str = "upload") -> str:
+    # Browsers on Windows may send the whole path; keep only the last part and plain characters.
+    base = Path(name.replace("\\", "/")).name
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", base)[:120] or fallback
+
+
+def store_file(area: str, project_slug: str, uuid: UUID, name: str, data: bytes) -> str:
+    """Write `data` to MEDIA_ROOT/area/project/uuid-name and return that path relative to MEDIA_ROOT."""
+    folder = Path(settings.MEDIA_ROOT) / area / project_slug
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{uuid}-{safe_file_name(name)}"
+    path.write_bytes(data)
+    return str(path.relative_to(settings.MEDIA_ROOT))
