@@ -70,5 +70,5 @@ def test_the_second_coder_codes_blind_and_the_comparison_lists_disagreements(tea
         .content.decode()
     )
     assert "<td>Context</td><td>31</td><td>40</td><td>20</td>" in page
-    assert "the listen build trust."[4:] in page or "listen build trust." in page  # only owner
-    assert "Budgets were pooled" in page  # only the reviewer
+    assert "<td>uild trust.</td><td></td>" in page  # coded only by the owner: text[20:31]
+    assert "<td></td><td>Budgets were pooled </td>" in page  # only by the reviewer
