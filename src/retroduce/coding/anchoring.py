@@ -211,7 +211,8 @@ def _normalised(text: str) -> _Normalised:
 
 
 def _normal(text: str) -> str:
-    return _normalised(text).text
+    # Not through the cache: quotes and their context would push the documents out of it.
+    return _Normalised(text).text
 
 
 def _similarity(a: str, b: str) -> float:

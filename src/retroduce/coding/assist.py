@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -17,13 +15,11 @@ from retroduce.coding import services
 from retroduce.coding.codebook import descendants_and_self, live_codes
 from retroduce.coding.models import Code, Fragment, SuggestionVerdict
 from retroduce.coding.retrieval import visible_documents, visible_fragments
-from retroduce.core.models import Project
+from retroduce.coding.suggestion_index import index_for
+from retroduce.coding.suggestions.embeddings import shared_embedder
 from retroduce.core.permissions import Action, can, project_for
 from retroduce.core.services import DomainError
 from retroduce.documents.models import Document
-
-if TYPE_CHECKING:
-    from retroduce.coding.suggestions import SuggestionEngine
 
 MAX_DISAGREEMENTS_SHOWN = 200
 
@@ -77,27 +73,6 @@ def agreement(request: HttpRequest, slug: str, document_id: int) -> HttpResponse
     return render(request, "coding/agreement.html", context)
 
 
-# One suggestion index per project, rebuilt when a document's text changes.
-_engines: dict[int, tuple[tuple, SuggestionEngine]] = {}
-_engines_lock = threading.Lock()
-
-
-def _engine(project: Project, documents: list[Document]) -> SuggestionEngine:
-    # scikit-learn loads only when someone asks for suggestions.
-    from retroduce.coding.suggestions import SuggestionEngine
-
-    signature = tuple((d.pk, d.extraction) for d in documents)
-    with _engines_lock:
-        cached = _engines.get(project.pk)
-        if cached is not None and cached[0] == signature:
-            return cached[1]
-    texts = {d.pk: d.text for d in Document.objects.filter(pk__in=[d.pk for d in documents])}
-    engine = SuggestionEngine(texts)
-    with _engines_lock:
-        _engines[project.pk] = (signature, engine)
-    return engine
-
-
 @dataclass(frozen=True)
 class Shown:
     document: Document
@@ -127,8 +102,9 @@ def suggestions(request: HttpRequest, slug: str, code_id: int) -> HttpResponse:
     verdicts = SuggestionVerdict.objects.filter(code=code)
     rejected = [v for v in verdicts if not v.accepted]
     shown: list[Shown] = []
-    if positives and documents:
-        engine = _engine(project, documents)
+    engine, progress = index_for(project, request.user) if positives else (None, None)
+    if engine is not None:
+        embed = shared_embedder()
         exclude: dict[int, list[tuple[int, int]]] = defaultdict(list)
         for fragment in positives:
             exclude[fragment.document_id].append((fragment.start, fragment.end))
@@ -140,8 +116,11 @@ def suggestions(request: HttpRequest, slug: str, code_id: int) -> HttpResponse:
             [v.text for v in rejected],
             exclude=exclude,
             k=10,
+            embed=embed,
         ):
-            document = by_id[s.doc]
+            document = by_id.get(s.doc)
+            if document is None:  # extracted after the page was asked for
+                continue
             shown.append(
                 Shown(
                     document,
@@ -163,6 +142,8 @@ def suggestions(request: HttpRequest, slug: str, code_id: int) -> HttpResponse:
             "code": code,
             "suggestions": shown,
             "positives": len(positives),
+            "progress": progress,
+            "semantic": engine is not None and shared_embedder() is not None,
             "accepted": sum(1 for v in verdicts if v.accepted),
             "rejected": len(rejected),
             "can_edit": can(membership.role, Action.REVIEW),

@@ -63,4 +63,15 @@ def load_embedder() -> Embedder | None:
         )
         return np.asarray(vectors, dtype=np.float32)
 
+    embed.key = "all-MiniLM-L6-v2"  # type: ignore[attr-defined]
     return embed
+
+
+_loaded: list[Embedder | None] = []
+
+
+def shared_embedder() -> Embedder | None:
+    """One embedder per process (loading the model takes seconds), or None without the extra."""
+    if not _loaded:
+        _loaded.append(load_embedder())
+    return _loaded[0]

@@ -113,7 +113,9 @@ class SuggestionEngine(Generic[D]):
         if passages:
             counts = self._hasher.transform(passages)
             self._matrix = self._tfidf.fit_transform(counts).astype(np.float32).tocsr()
-        self._embedded: dict[Embedder, np.ndarray] = {}
+        # Keyed by the embedder's `key` attribute (the model's name) where it has one, so that
+        # passage embeddings computed in a background task survive pickling with the index.
+        self._embedded: dict[object, np.ndarray] = {}
 
     def __len__(self) -> int:
         """The number of passages indexed."""
@@ -128,17 +130,22 @@ class SuggestionEngine(Generic[D]):
     def _vectorise(self, texts: Sequence[str]) -> sp.csr_matrix:
         return self._tfidf.transform(self._hasher.transform(list(texts))).astype(np.float32).tocsr()
 
+    def embed_passages(self, embed: Embedder) -> None:
+        """Embed every passage now (the slow part: minutes on a CPU for a large corpus)."""
+        self._embeddings(embed)
+
     def _embeddings(self, embed: Embedder) -> np.ndarray:
-        # Embedding every passage is the slow part (minutes on a CPU for a large corpus), so it is
-        # done once per embedder and kept with the index.
-        if embed not in self._embedded:
+        # Embedding every passage is the slow part, so it is done once per embedder and kept
+        # with the index.
+        key = getattr(embed, "key", embed)
+        if key not in self._embedded:
             passages = [
                 self._texts[d][s:e]
                 for d, s, e in zip(self._doc_of_row, self._starts, self._ends, strict=True)
             ]
             vectors = np.asarray(embed(passages), dtype=np.float32)
-            self._embedded[embed] = normalize(vectors) if len(passages) else vectors
-        return self._embedded[embed]
+            self._embedded[key] = normalize(vectors) if len(passages) else vectors
+        return self._embedded[key]
 
     @staticmethod
     def _similarity(
