@@ -13,6 +13,7 @@ from retroduce.coding.models import Code, FragmentCode, Memo
 from retroduce.coding.services import code_passage, write_memo
 from retroduce.core.services import DomainError
 from retroduce.theory import services as theory
+from retroduce.theory.changes import Why
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +46,9 @@ def test_theory_components_become_codes_and_follow_renames_across_versions(team)
     assert code.component_lineage == component.lineage
     v2 = theory.start_version(team.project, owner, "refined")
     carried = v2.components.get()
-    theory.update_component(carried, owner, name="Working with power and influence")
+    theory.update_component(
+        carried, owner, Why("Influence is part of it"), name="Working with power and influence"
+    )
     code.refresh_from_db()
     assert code.name == "Working with power and influence"
     assert live_codes(team.project).filter(parent=folder).count() == 1

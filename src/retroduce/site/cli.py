@@ -342,6 +342,45 @@ def attach(
 
 
 @app.command()
+def query(
+    project: Annotated[str, typer.Argument(help="The project's slug.")],
+    context: Annotated[str, typer.Option(help="Words the context must contain.")] = "",
+    mechanism: Annotated[str, typer.Option(help="Words the mechanism must contain.")] = "",
+    outcome: Annotated[str, typer.Option(help="Words the outcome must contain.")] = "",
+    actor: Annotated[str, typer.Option(help="Words the actor must contain.")] = "",
+    component: Annotated[str, typer.Option(help="Part of a component's name.")] = "",
+    code: Annotated[str, typer.Option(help="A code carried by the evidence.")] = "",
+    min_strength: Annotated[int, typer.Option(help="Evidence level 0-4.")] = 0,
+    version: Annotated[int | None, typer.Option(help="Theory version (default: latest).")] = None,
+) -> None:
+    """What works, for whom, in what circumstances: matching CMOCs with their evidence, as JSON."""
+    _start()
+    import json
+
+    from retroduce.theory.query import Criteria, answer
+
+    found = _project(project)
+    criteria = Criteria(
+        context=context,
+        mechanism=mechanism,
+        outcome=outcome,
+        actor=actor,
+        component=component,
+        code=code,
+        min_strength=min_strength,
+        version=version,
+    )
+    chosen, answers = answer(found, criteria)
+    if chosen is None:
+        err.print(
+            f"[red]Project '{project}' has no theory version{f' {version}' if version else ''}.[/red]"
+        )
+        raise typer.Exit(1)
+    # Plain print: JSON must not be wrapped or coloured by rich.
+    print(json.dumps([a.as_dict() for a in answers], ensure_ascii=False, indent=2))
+
+
+@app.command()
 def export(
     project: str,
     format: Annotated[str, typer.Option("--format", help="archive, qdpx, ris, csv or xlsx")],

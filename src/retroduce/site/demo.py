@@ -160,18 +160,18 @@ def load_demo() -> tuple[Project, bool]:
         theory_version=v1,
         summary="Illustrative demo event: date and participant numbers are placeholders, not from the report.",
     )
-    v2 = theory.start_version(
-        project,
-        owner,
-        TheoryVersion.Stage.REFINED,
-        "Refined after synthesising 36 included papers: seven components have empirical evidence; "
-        "'fostering resilience' rests on stakeholder judgement alone.",
+    from retroduce.site.demo_coding import load_demo_coding
+    from retroduce.site.demo_theory import load_demo_refinement
+
+    feedback = theory.leave_feedback(
+        v1,
+        users["demo-stakeholder"],
+        "Illustrative feedback item, paraphrasing the abstract: fostering resilience may be an "
+        "important, long-term part of leadership even if the papers do not show it.",
+        v1.components.get(name=STAKEHOLDER_ONLY),
     )
-    for component in v2.components.all():
-        provenance = (
-            Provenance.STAKEHOLDER if component.name == STAKEHOLDER_ONLY else Provenance.EMPIRICAL
-        )
-        theory.update_component(component, owner, provenance=provenance)
+    load_demo_coding(project, owner, users["demo-reviewer"])
+    v2 = load_demo_refinement(project, owner, users["demo-reviewer"], feedback)
     theory.record_stakeholder_event(
         project,
         owner,
@@ -186,7 +186,4 @@ def load_demo() -> tuple[Project, bool]:
             "personality was not sufficient."
         ),
     )
-    from retroduce.site.demo_coding import load_demo_coding
-
-    load_demo_coding(project, owner, users["demo-reviewer"])
     return project, True

@@ -71,11 +71,6 @@ FRAGMENTS = [
         ],
     ),
     (
-        "abstract",
-        "potentially an important, long-term component of leadership",
-        ["Programme theory › Fostering resilience"],
-    ),
-    (
         "workshop",
         "the leader of their joint team was liked by everyone",
         ["Actor › Leader › Who the leader is (traits)"],

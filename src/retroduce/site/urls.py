@@ -9,6 +9,8 @@ from retroduce.core.auth import LoginView
 from retroduce.documents import views as documents
 from retroduce.screening import views as screening
 from retroduce.sources import views as sources
+from retroduce.theory import edit_views as theory_edit
+from retroduce.theory import explore_views as theory_explore
 from retroduce.theory import views as theory
 
 urlpatterns = [
@@ -33,6 +35,51 @@ urlpatterns = [
     path("p/<slug:slug>/theory/v<int:number>/", theory.theory, name="theory_version"),
     path("p/<slug:slug>/theory/v<int:number>/feedback", theory.feedback_add, name="feedback_add"),
     path("p/<slug:slug>/stakeholders/", theory.stakeholders, name="stakeholders"),
+    path("p/<slug:slug>/theory/versions/new", theory_edit.version_start, name="version_start"),
+    path("p/<slug:slug>/theory/components/new", theory_edit.component_add, name="component_add"),
+    path(
+        "p/<slug:slug>/theory/components/<int:component_id>/",
+        theory_edit.component,
+        name="component",
+    ),
+    path(
+        "p/<slug:slug>/theory/components/<int:component_id>/remove",
+        theory_edit.component_remove,
+        name="component_remove",
+    ),
+    path(
+        "p/<slug:slug>/theory/components/<int:component_id>/cmocs/new",
+        theory_edit.cmoc_new,
+        name="cmoc_new",
+    ),
+    path("p/<slug:slug>/theory/cmocs/<int:cmoc_id>/", theory_edit.cmoc_detail, name="cmoc"),
+    path("p/<slug:slug>/theory/cmocs/<int:cmoc_id>/edit", theory_edit.cmoc_edit, name="cmoc_edit"),
+    path("p/<slug:slug>/theory/compare/", theory_explore.compare, name="theory_compare"),
+    path("p/<slug:slug>/theory/diagram/", theory_explore.diagram, name="theory_diagram"),
+    path(
+        "p/<slug:slug>/theory/diagram.<str:fmt>",
+        theory_explore.diagram_file,
+        name="theory_diagram_file",
+    ),
+    path("p/<slug:slug>/theory/query/", theory_explore.query, name="theory_query"),
+    path("p/<slug:slug>/theory/saturation/", theory_explore.saturation_page, name="saturation"),
+    path("p/<slug:slug>/theory/reread/", theory_explore.reread_queue, name="reread"),
+    path(
+        "p/<slug:slug>/theory/reread/<int:change_id>/mark",
+        theory_explore.reread_mark,
+        name="reread_mark",
+    ),
+    path("p/<slug:slug>/theory/substantive/", theory_explore.substantive, name="substantive"),
+    path(
+        "p/<slug:slug>/theory/substantive/<int:theory_id>/link",
+        theory_explore.substantive_link,
+        name="substantive_link",
+    ),
+    path(
+        "p/<slug:slug>/theory/feedback/<int:feedback_id>/answer",
+        theory_explore.feedback_answer,
+        name="feedback_answer",
+    ),
     path("p/<slug:slug>/sources/", sources.sources, name="sources"),
     path("p/<slug:slug>/sources/episodes/new", sources.episode_form, name="episode_new"),
     path("p/<slug:slug>/sources/episodes/<int:number>/", sources.episode_form, name="episode_edit"),

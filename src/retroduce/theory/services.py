@@ -10,12 +10,16 @@ from django.db import transaction
 from retroduce.core.events import record
 from retroduce.core.models import Project
 from retroduce.core.services import DomainError
+from retroduce.theory.changes import NO_REASON, Why, note_change
 from retroduce.theory.models import (
+    CMOC,
     PARTICIPANT_TYPES,
     Component,
+    EvidenceLink,
     Feedback,
     Provenance,
     StakeholderEvent,
+    TheoryChange,
     TheoryVersion,
 )
 
@@ -41,17 +45,47 @@ def start_version(
         current.frozen = True
         current.save(update_fields=["frozen"])
         record(project, actor, "froze", current, before={"frozen": False}, after={"frozen": True})
-        for old in current.components.all():
-            Component.objects.create(
-                version=version,
-                lineage=old.lineage,
-                position=old.position,
-                name=old.name,
-                description=old.description,
-                statement=old.statement,
-                provenance=old.provenance,
-            )
+        _carry_over(current, version)
     return version
+
+
+def _carry_over(current: TheoryVersion, version: TheoryVersion) -> None:
+    """Copy every component, CMOC, evidence link and chain into the new version, lineage kept."""
+    cmoc_copies: dict[int, CMOC] = {}
+    for old in current.components.all():
+        component = Component.objects.create(
+            version=version,
+            lineage=old.lineage,
+            position=old.position,
+            name=old.name,
+            description=old.description,
+            statement=old.statement,
+            provenance=old.provenance,
+            provenance_override=old.provenance_override,
+            override_reason=old.override_reason,
+        )
+        for cmoc in old.cmocs.all():
+            copy = CMOC.objects.create(
+                component=component,
+                lineage=cmoc.lineage,
+                position=cmoc.position,
+                created_by=cmoc.created_by,
+                **{name: getattr(cmoc, name) for name in CMOC.TEXT_FIELDS},
+            )
+            cmoc_copies[cmoc.pk] = copy
+            EvidenceLink.objects.bulk_create(
+                EvidenceLink(
+                    cmoc=copy,
+                    fragment_id=link.fragment_id,
+                    relation=link.relation,
+                    note=link.note,
+                    created_by=link.created_by,
+                )
+                for link in cmoc.evidence.all()
+            )
+    for old_id, copy in cmoc_copies.items():
+        targets = CMOC.objects.filter(follows__pk=old_id).values_list("pk", flat=True)
+        copy.leads_to.set([cmoc_copies[t].pk for t in targets if t in cmoc_copies])
 
 
 def _editable(version: TheoryVersion) -> None:
@@ -67,7 +101,8 @@ def add_component(
     name: str,
     description: str = "",
     statement: str = "",
-    provenance: str,
+    provenance: str = Provenance.TEAM_INFERENCE,
+    why: Why = NO_REASON,
 ) -> Component:
     _editable(version)
     if not name.strip():
@@ -89,23 +124,89 @@ def add_component(
         component,
         after={"version": version.number, "name": component.name, "provenance": provenance},
     )
+    note_change(
+        version,
+        actor,
+        TheoryChange.Kind.ADDED,
+        TheoryChange.Target.COMPONENT,
+        component.lineage,
+        component.name,
+        why,
+    )
     return component
 
 
 @transaction.atomic
-def update_component(component: Component, actor: AbstractBaseUser, **fields: str) -> Component:
+def update_component(
+    component: Component, actor: AbstractBaseUser, why: Why = NO_REASON, **fields: str
+) -> Component:
+    """Reword a component, or override its computed provenance (with `override_reason`)."""
     _editable(component.version)
-    allowed = {"name", "description", "statement", "provenance"}
+    allowed = {
+        "name",
+        "description",
+        "statement",
+        "provenance",
+        "provenance_override",
+        "override_reason",
+    }
     if set(fields) - allowed:
         raise DomainError(f"Unknown component fields: {', '.join(sorted(set(fields) - allowed))}")
-    if "provenance" in fields and fields["provenance"] not in Provenance.values:
-        raise DomainError(f"'{fields['provenance']}' is not a provenance.")
+    for key in ("provenance", "provenance_override"):
+        if fields.get(key) and fields[key] not in Provenance.values:
+            raise DomainError(f"'{fields[key]}' is not a provenance.")
+    if (
+        fields.get("provenance_override")
+        and not (fields.get("override_reason") or component.override_reason).strip()
+    ):
+        raise DomainError("Give the reason for overriding the computed provenance.")
+    if "name" in fields and not fields["name"].strip():
+        raise DomainError("A component needs a name.")
     before = {k: getattr(component, k) for k in fields}
     for key, value in fields.items():
         setattr(component, key, value.strip())
+    changed = [k for k in fields if before[k] != getattr(component, k)]
+    if not changed:
+        return component
+    if fields.get("provenance_override") == "" and "override_reason" not in fields:
+        component.override_reason = ""
     component.save()
     record(component.version.project, actor, "changed", component, before=before, after=fields)
+    worded = {"name", "description", "statement"} & set(changed)
+    kind = TheoryChange.Kind.REWORDED if worded else TheoryChange.Kind.PROVENANCE
+    note_change(
+        component.version,
+        actor,
+        kind,
+        TheoryChange.Target.COMPONENT,
+        component.lineage,
+        component.name,
+        why,
+    )
+    from retroduce.theory.provenance import refresh_provenance
+
+    refresh_provenance(component.version.project)
     return component
+
+
+@transaction.atomic
+def remove_component(component: Component, actor: AbstractBaseUser, why: Why = NO_REASON) -> None:
+    version = component.version
+    _editable(version)
+    if EvidenceLink.objects.filter(cmoc__component=component).exists() and not why.rationale:
+        raise DomainError("This component has linked evidence: say why it is removed.")
+    note_change(
+        version,
+        actor,
+        TheoryChange.Kind.REMOVED,
+        TheoryChange.Target.COMPONENT,
+        component.lineage,
+        component.name,
+        why,
+    )
+    record(version.project, actor, "deleted", component, before={"name": component.name})
+    EvidenceLink.objects.filter(cmoc__component=component).delete()
+    component.delete()
 
 
 @transaction.atomic
@@ -157,7 +258,11 @@ FEEDBACK_LIMIT = 10_000
 
 @transaction.atomic
 def leave_feedback(
-    version: TheoryVersion, actor: AbstractBaseUser, text: str, component: Component | None = None
+    version: TheoryVersion,
+    actor: AbstractBaseUser,
+    text: str,
+    component: Component | None = None,
+    cmoc: CMOC | None = None,
 ) -> Feedback:
     """Record a stakeholder's feedback on the version they were shown (frozen versions included)."""
     text = text.strip()
@@ -167,8 +272,12 @@ def leave_feedback(
         raise DomainError(f"Feedback is limited to {FEEDBACK_LIMIT:,} characters.")
     if component is not None and component.version_id != version.pk:
         raise DomainError("That component is not part of this theory version.")
+    if cmoc is not None and cmoc.component.version_id != version.pk:
+        raise DomainError("That CMOC is not part of this theory version.")
+    if cmoc is not None and component is None:
+        component = cmoc.component
     item = Feedback.objects.create(
-        theory_version=version, component=component, author=actor, text=text
+        theory_version=version, component=component, cmoc=cmoc, author=actor, text=text
     )
     record(
         version.project,
@@ -178,7 +287,11 @@ def leave_feedback(
         after={
             "version": version.number,
             "component": component.name if component else None,
+            "cmoc": str(cmoc.uuid) if cmoc else None,
             "text": text,
         },
     )
+    from retroduce.theory.provenance import refresh_provenance
+
+    refresh_provenance(version.project)
     return item

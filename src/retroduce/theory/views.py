@@ -1,4 +1,4 @@
-"""Theory and stakeholder pages (read-only until the theory issue adds editing)."""
+"""The programme theory page (one version, its components and CMOCs, feedback) and stakeholders."""
 
 from __future__ import annotations
 
@@ -10,7 +10,13 @@ from django.views.decorators.http import require_POST
 
 from retroduce.core.permissions import Action, can, project_for
 from retroduce.core.services import DomainError
-from retroduce.theory.models import PARTICIPANT_TYPES, Component, TheoryVersion
+from retroduce.theory.models import (
+    CMOC,
+    PARTICIPANT_TYPES,
+    Component,
+    TheoryChange,
+    TheoryVersion,
+)
 from retroduce.theory.services import FEEDBACK_LIMIT, leave_feedback
 
 
@@ -21,6 +27,12 @@ class FeedbackForm(forms.Form):
         label="About which component",
         empty_label="The theory as a whole",
     )
+    cmoc = forms.ModelChoiceField(
+        queryset=CMOC.objects.none(),
+        required=False,
+        label="About which configuration (CMOC)",
+        empty_label="No particular CMOC",
+    )
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), max_length=FEEDBACK_LIMIT, label="Your feedback"
     )
@@ -28,6 +40,7 @@ class FeedbackForm(forms.Form):
     def __init__(self, *args, version: TheoryVersion, **kwargs) -> None:  # noqa: ANN002,ANN003
         super().__init__(*args, **kwargs)
         self.fields["component"].queryset = version.components.all()
+        self.fields["cmoc"].queryset = CMOC.objects.filter(component__version=version)
 
 
 def theory(request: HttpRequest, slug: str, number: int | None = None) -> HttpResponse:
@@ -39,7 +52,12 @@ def theory(request: HttpRequest, slug: str, number: int | None = None) -> HttpRe
         shown = next((v for v in versions if v.number == number), None)
         if shown is None:
             raise Http404("No such theory version")
-    components = list(shown.components.all()) if shown else []
+    from retroduce.theory.cmocs import strength
+    from retroduce.theory.edit_views import why_context
+
+    components = list(shown.components.prefetch_related("cmocs")) if shown else []
+    rows = [(c, [(m, strength(m)) for m in c.cmocs.all()]) for c in components]
+    can_edit = can(membership.role, Action.REVIEW)
     return render(
         request,
         "theory/theory.html",
@@ -48,11 +66,21 @@ def theory(request: HttpRequest, slug: str, number: int | None = None) -> HttpRe
             "section": "theory",
             "versions": versions,
             "shown": shown,
-            "components": components,
+            "rows": rows,
             "without_evidence": [c for c in components if not c.has_empirical_evidence],
-            "feedback": shown.feedback.select_related("author", "component") if shown else [],
+            "feedback": shown.feedback.select_related("author", "component", "cmoc", "caused")
+            if shown
+            else [],
             "feedback_form": FeedbackForm(version=shown) if shown else None,
             "can_feedback": can(membership.role, Action.FEEDBACK),
+            "can_edit": can_edit,
+            "is_current": shown is not None and not shown.frozen,
+            "stages": TheoryVersion.Stage.choices,
+            "changes": shown.changes.all() if shown else [],
+            "all_changes": TheoryChange.objects.filter(version__project=project).select_related(
+                "version"
+            ),
+            **(why_context(project, shown) if can_edit and shown else {}),
         },
     )
 
@@ -65,7 +93,11 @@ def feedback_add(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     if form.is_valid():
         try:
             leave_feedback(
-                version, request.user, form.cleaned_data["text"], form.cleaned_data["component"]
+                version,
+                request.user,
+                form.cleaned_data["text"],
+                form.cleaned_data["component"],
+                form.cleaned_data["cmoc"],
             )
         except DomainError as exc:
             messages.error(request, str(exc))

@@ -14,3 +14,9 @@ def get_item(mapping: object, key: object) -> object:
         return mapping.get(key)  # type: ignore[union-attr]
     except AttributeError:
         return None
+
+
+@register.filter
+def attr_of(obj: object, name: str) -> object:
+    """`obj|attr_of:name`, for tables of fields named in the view."""
+    return getattr(obj, str(name), "")

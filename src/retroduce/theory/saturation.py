@@ -1,0 +1,22 @@
+"""How much the theory changed per iteration: the evidence for when to stop searching."""
+
+from __future__ import annotations
+
+from retroduce.core.models import Project
+from retroduce.theory.diff import compare, counts, snapshot
+
+
+def iterations(project: Project) -> list[tuple[str, dict[str, int]]]:
+    """Per version, the counts of parts added, changed and removed since the one before."""
+    out: list[tuple[str, dict[str, int]]] = []
+    previous = None
+    for version in project.theory_versions.order_by("number"):
+        parts = snapshot(version)
+        out.append(
+            (
+                f"v{version.number} {version.get_stage_display().lower()}",
+                counts(compare(previous or [], parts)),
+            )
+        )
+        previous = parts
+    return out
