@@ -35,7 +35,13 @@ urlpatterns = [
     path("p/<slug:slug>/theory/v<int:number>/", theory.theory, name="theory_version"),
     path("p/<slug:slug>/theory/v<int:number>/feedback", theory.feedback_add, name="feedback_add"),
     path("p/<slug:slug>/stakeholders/", theory.stakeholders, name="stakeholders"),
+    path(
+        "p/<slug:slug>/stakeholders/new",
+        theory.stakeholder_event_add,
+        name="stakeholder_event_add",
+    ),
     path("p/<slug:slug>/theory/versions/new", theory_edit.version_start, name="version_start"),
+    path("p/<slug:slug>/theory/v<int:number>/share", theory.version_share, name="version_share"),
     path("p/<slug:slug>/theory/components/new", theory_edit.component_add, name="component_add"),
     path(
         "p/<slug:slug>/theory/components/<int:component_id>/",

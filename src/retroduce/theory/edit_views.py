@@ -23,6 +23,7 @@ from retroduce.theory.models import (
     Provenance,
     TheoryVersion,
 )
+from retroduce.theory.sharing import visible_versions
 
 FRAGMENTS_SHOWN = 50
 
@@ -95,10 +96,12 @@ def component_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def component(request: HttpRequest, slug: str, component_id: int) -> HttpResponse:
-    project, membership = project_for(request, slug, Action.VIEW_THEORY)
-    item = get_object_or_404(Component, version__project=project, pk=component_id)
+    action = Action.REVIEW if request.method == "POST" else Action.VIEW_THEORY
+    project, membership = project_for(request, slug, action)
+    item = get_object_or_404(
+        Component, version__in=visible_versions(project, membership), pk=component_id
+    )
     if request.method == "POST":
-        project_for(request, slug, Action.REVIEW)
         fields = {k: request.POST.get(k, "") for k in ("name", "description", "statement")}
         if "provenance_override" in request.POST:
             fields["provenance_override"] = request.POST.get("provenance_override", "")

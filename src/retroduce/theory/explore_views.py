@@ -27,10 +27,11 @@ from retroduce.theory.models import (
     TheoryVersion,
 )
 from retroduce.theory.query import Criteria, answer
+from retroduce.theory.sharing import visible_versions
 
 
-def _version(project, number: str | int | None) -> TheoryVersion:  # noqa: ANN001
-    versions = TheoryVersion.objects.filter(project=project)
+def _version(project, number: str | int | None, membership) -> TheoryVersion:  # noqa: ANN001
+    versions = visible_versions(project, membership)
     if number in (None, ""):
         found = versions.order_by("-number").first()
     else:
@@ -44,16 +45,16 @@ def _version(project, number: str | int | None) -> TheoryVersion:  # noqa: ANN00
 
 
 def compare(request: HttpRequest, slug: str) -> HttpResponse:
-    project, _ = project_for(request, slug, Action.VIEW_THEORY)
-    versions = list(project.theory_versions.order_by("number"))
+    project, membership = project_for(request, slug, Action.VIEW_THEORY)
+    versions = list(visible_versions(project, membership).order_by("number"))
     if len(versions) < 2:
         return render(
             request,
             "theory/compare.html",
             {"project": project, "section": "theory", "versions": versions, "rows": None},
         )
-    old = _version(project, request.GET.get("a") or versions[-2].number)
-    new = _version(project, request.GET.get("b") or versions[-1].number)
+    old = _version(project, request.GET.get("a") or versions[-2].number, membership)
+    new = _version(project, request.GET.get("b") or versions[-1].number, membership)
     rows = [d for d in compare_versions(old, new) if d.kind != "unchanged"]
     return render(
         request,
@@ -112,11 +113,11 @@ def diagram_model(version: TheoryVersion, links: bool = True):  # noqa: ANN201
 def diagram(request: HttpRequest, slug: str) -> HttpResponse:
     from retroduce.theory.diagram.svg import to_svg
 
-    project, _ = project_for(request, slug, Action.VIEW_THEORY)
-    versions = list(project.theory_versions.order_by("number"))
+    project, membership = project_for(request, slug, Action.VIEW_THEORY)
+    versions = list(visible_versions(project, membership).order_by("number"))
     if not versions:
         return render(request, "theory/diagram.html", {"project": project, "section": "theory"})
-    version = _version(project, request.GET.get("v"))
+    version = _version(project, request.GET.get("v"), membership)
     return render(
         request,
         "theory/diagram.html",
@@ -134,8 +135,8 @@ def diagram_file(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     from retroduce.theory.diagram.png import to_png
     from retroduce.theory.diagram.svg import to_svg
 
-    project, _ = project_for(request, slug, Action.VIEW_THEORY)
-    version = _version(project, request.GET.get("v"))
+    project, membership = project_for(request, slug, Action.VIEW_THEORY)
+    version = _version(project, request.GET.get("v"), membership)
     model = diagram_model(version, links=False)
     name = f"{project.slug}-theory-v{version.number}.{fmt}"
     if fmt == "svg":
@@ -157,7 +158,12 @@ def query(request: HttpRequest, slug: str) -> HttpResponse:
     except ValueError:
         criteria.min_strength = 0
     asked = any(request.GET.get(f) for f in (*fields, "min_strength"))
-    version, answers = answer(project, criteria)
+    latest = visible_versions(project, membership).order_by("-number").first()
+    if latest is None:
+        version, answers = None, []
+    else:
+        criteria.version = latest.number
+        version, answers = answer(project, criteria)
     if not can(membership.role, Action.VIEW_ALL):
         # Stakeholders read configurations; quotes only from documents shared with them.
         for item in answers:
@@ -187,8 +193,8 @@ def query(request: HttpRequest, slug: str) -> HttpResponse:
 def saturation_page(request: HttpRequest, slug: str) -> HttpResponse:
     from retroduce.theory.diagram.saturation import saturation_svg
 
-    project, _ = project_for(request, slug, Action.VIEW_THEORY)
-    rows = saturation.iterations(project)
+    project, membership = project_for(request, slug, Action.VIEW_THEORY)
+    rows = saturation.iterations(project, visible_versions(project, membership))
     return render(
         request,
         "theory/saturation.html",
@@ -237,10 +243,10 @@ def reread_mark(request: HttpRequest, slug: str, change_id: int) -> HttpResponse
 
 
 def substantive(request: HttpRequest, slug: str) -> HttpResponse:
-    project, membership = project_for(request, slug, Action.VIEW_THEORY)
+    action = Action.REVIEW if request.method == "POST" else Action.VIEW_ALL
+    project, membership = project_for(request, slug, action)
     can_edit = can(membership.role, Action.REVIEW)
     if request.method == "POST":
-        project_for(request, slug, Action.REVIEW)
         name = request.POST.get("name", "").strip()
         if not name:
             messages.error(request, "A substantive theory needs a name.")

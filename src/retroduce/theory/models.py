@@ -36,6 +36,8 @@ class TheoryVersion(models.Model):
     notes = models.TextField(blank=True, help_text="Why this version was started")
     # A version is frozen as soon as a newer one is started.
     frozen = models.BooleanField(default=False)
+    # Stakeholders see, and give feedback on, only the versions shared with them.
+    shared_with_stakeholders = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -6,11 +6,13 @@ from retroduce.core.models import Project
 from retroduce.theory.diff import compare, counts, snapshot
 
 
-def iterations(project: Project) -> list[tuple[str, dict[str, int]]]:
+def iterations(project: Project, versions=None) -> list[tuple[str, dict[str, int]]]:  # noqa: ANN001
     """Per version, the counts of parts added, changed and removed since the one before."""
     out: list[tuple[str, dict[str, int]]] = []
     previous = None
-    for version in project.theory_versions.order_by("number"):
+    for version in (versions if versions is not None else project.theory_versions).order_by(
+        "number"
+    ):
         parts = snapshot(version)
         out.append(
             (

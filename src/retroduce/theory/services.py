@@ -223,11 +223,18 @@ def record_stakeholder_event(
 ) -> StakeholderEvent:
     if kind not in StakeholderEvent.Kind.values:
         raise DomainError(f"'{kind}' is not a kind of stakeholder event.")
+    if not title.strip():
+        raise DomainError("Give the event a title.")
     unknown = set(participants) - set(PARTICIPANT_TYPES)
     if unknown:
         raise DomainError(f"Unknown participant types: {', '.join(sorted(unknown))}")
     if theory_version is not None and theory_version.project_id != project.pk:
         raise DomainError("The theory version shown must belong to this project.")
+    if theory_version is not None:
+        # Presenting a version to stakeholders shares it with those who have accounts.
+        from retroduce.theory.sharing import share_version
+
+        share_version(theory_version, actor, True)
     event = StakeholderEvent.objects.create(
         project=project,
         held_on=held_on,

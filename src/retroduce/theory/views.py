@@ -14,10 +14,12 @@ from retroduce.theory.models import (
     CMOC,
     PARTICIPANT_TYPES,
     Component,
+    StakeholderEvent,
     TheoryChange,
     TheoryVersion,
 )
-from retroduce.theory.services import FEEDBACK_LIMIT, leave_feedback
+from retroduce.theory.services import FEEDBACK_LIMIT, leave_feedback, record_stakeholder_event
+from retroduce.theory.sharing import share_version, visible_versions
 
 
 class FeedbackForm(forms.Form):
@@ -45,7 +47,7 @@ class FeedbackForm(forms.Form):
 
 def theory(request: HttpRequest, slug: str, number: int | None = None) -> HttpResponse:
     project, membership = project_for(request, slug, Action.VIEW_THEORY)
-    versions = list(project.theory_versions.all())
+    versions = list(visible_versions(project, membership).order_by("-number"))
     if number is None:
         shown = versions[0] if versions else None
     else:
@@ -74,6 +76,7 @@ def theory(request: HttpRequest, slug: str, number: int | None = None) -> HttpRe
             "feedback_form": FeedbackForm(version=shown) if shown else None,
             "can_feedback": can(membership.role, Action.FEEDBACK),
             "can_edit": can_edit,
+            "can_manage": can(membership.role, Action.MANAGE),
             "is_current": shown is not None and not shown.frozen,
             "stages": TheoryVersion.Stage.choices,
             "changes": shown.changes.all() if shown else [],
@@ -87,8 +90,8 @@ def theory(request: HttpRequest, slug: str, number: int | None = None) -> HttpRe
 
 @require_POST
 def feedback_add(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    project, _ = project_for(request, slug, Action.FEEDBACK)
-    version = get_object_or_404(TheoryVersion, project=project, number=number)
+    project, membership = project_for(request, slug, Action.FEEDBACK)
+    version = get_object_or_404(visible_versions(project, membership), number=number)
     form = FeedbackForm(request.POST, version=version)
     if form.is_valid():
         try:
@@ -112,7 +115,7 @@ def feedback_add(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 
 
 def stakeholders(request: HttpRequest, slug: str) -> HttpResponse:
-    project, _ = project_for(request, slug, Action.VIEW_THEORY)
+    project, membership = project_for(request, slug, Action.VIEW_THEORY)
     events = project.stakeholder_events.select_related("theory_version")
     rows = [
         (event, [(PARTICIPANT_TYPES.get(k, k), n) for k, n in event.participants.items()])
@@ -121,5 +124,65 @@ def stakeholders(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "theory/stakeholders.html",
-        {"project": project, "section": "stakeholders", "rows": rows},
+        {
+            "project": project,
+            "section": "stakeholders",
+            "rows": rows,
+            "can_edit": can(membership.role, Action.REVIEW),
+            "kinds": StakeholderEvent.Kind.choices,
+            "participant_types": list(PARTICIPANT_TYPES.items()),
+            "versions": project.theory_versions.order_by("-number"),
+        },
     )
+
+
+@require_POST
+def stakeholder_event_add(request: HttpRequest, slug: str) -> HttpResponse:
+    import datetime as dt
+
+    project, _ = project_for(request, slug, Action.REVIEW)
+    try:
+        held_on = dt.date.fromisoformat(request.POST.get("held_on", ""))
+        participants = {
+            key: int(request.POST.get(f"participants_{key}") or 0) for key in PARTICIPANT_TYPES
+        }
+        if any(n < 0 for n in participants.values()):
+            raise ValueError
+    except ValueError:
+        messages.error(request, "Give the date as a date and participant numbers as 0 or more.")
+        return redirect("stakeholders", slug=project.slug)
+    number = request.POST.get("version")
+    version = (
+        TheoryVersion.objects.filter(project=project, number=number).first() if number else None
+    )
+    try:
+        event = record_stakeholder_event(
+            project,
+            request.user,
+            held_on=held_on,
+            kind=request.POST.get("kind", ""),
+            title=request.POST.get("title", ""),
+            participants=participants,
+            theory_version=version,
+            summary=request.POST.get("summary", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Recorded {event}.")
+    return redirect("stakeholders", slug=project.slug)
+
+
+@require_POST
+def version_share(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    project, _ = project_for(request, slug, Action.MANAGE)
+    version = get_object_or_404(TheoryVersion, project=project, number=number)
+    shared = request.POST.get("shared") == "1"
+    share_version(version, request.user, shared)
+    messages.success(
+        request,
+        f"Stakeholders can now see {version} and comment on it."
+        if shared
+        else f"{version} is no longer shared with stakeholders.",
+    )
+    return redirect("theory_version", slug=project.slug, number=version.number)
