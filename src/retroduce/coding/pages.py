@@ -42,12 +42,20 @@ def codebook_page(request: HttpRequest, slug: str) -> HttpResponse:
     codebook.ensure_codebook(project)
     counts = fragment_counts(project, membership)
     tree = codebook.code_tree(project)
+    from retroduce.theory.models import Component, Provenance
+
+    unsupported = set(
+        Component.objects.filter(version__project=project, version__frozen=False)
+        .exclude(provenance=Provenance.EMPIRICAL)
+        .values_list("lineage", flat=True)
+    )
     return render(
         request,
         "coding/codebook.html",
         {
             "project": project,
             "section": "coding",
+            "unsupported": unsupported,
             "tree": [(code, depth, counts.get(code.pk, 0)) for code, depth in tree],
             "parents": tree,
             "can_edit": can(membership.role, Action.REVIEW),
