@@ -253,9 +253,7 @@ def history_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 # Pages whose issues have not landed yet still exist, so the sidebar never leads nowhere.
-PLANNED_SECTIONS = {
-    "reports": ("Reports", "RAMESES checklist, flow diagram and Word export", 7),
-}
+PLANNED_SECTIONS = {}
 
 
 def planned_section(request: HttpRequest, slug: str, section: str) -> HttpResponse:

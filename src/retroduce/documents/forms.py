@@ -30,7 +30,12 @@ class DocumentForm(forms.ModelForm):
 
     class Meta:
         model = Document
-        fields = ["title", "kind"]
+        fields = ["title", "kind", "study_design", "country", "setting"]
+        labels = {"study_design": "Study design", "setting": "Setting"}
+        help_texts = {
+            "study_design": "e.g. qualitative interviews, case study, survey, policy document",
+            "setting": "e.g. community health and social care team",
+        }
 
 
 class DocumentFilterForm(forms.Form):

@@ -57,6 +57,10 @@ class Document(models.Model):
     extraction = models.PositiveIntegerField(default=0)
     extracted_at = models.DateTimeField(null=True, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
+    # Characteristics of included documents (RAMESES item 13), filled in by the reviewers.
+    study_design = models.CharField(max_length=200, blank=True)
+    country = models.CharField(max_length=200, blank=True)
+    setting = models.CharField(max_length=300, blank=True)
     shared_with_stakeholders = models.BooleanField(
         default=False, help_text="Stakeholders can read this document and its coding"
     )

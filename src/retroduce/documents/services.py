@@ -199,9 +199,18 @@ def update_document(
     title: str | None = None,
     kind: str | None = None,
     record: Record | None | bool = False,
+    study_design: str | None = None,
+    country: str | None = None,
+    setting: str | None = None,
 ) -> Document:
-    """Rename, re-classify or (un)link a document; `record=False` leaves the link as it is."""
-    before = {"title": document.title, "kind": document.kind, "record": document.record_id}
+    """Rename, re-classify, describe or (un)link a document; `record=False` keeps the link."""
+    described = {"study_design": study_design, "country": country, "setting": setting}
+    before = {
+        "title": document.title,
+        "kind": document.kind,
+        "record": document.record_id,
+        **{k: getattr(document, k) for k, v in described.items() if v is not None},
+    }
     if kind is not None and kind not in Document.Kind.values:
         raise DomainError(f"Unknown document kind “{kind}”.")
     if record not in (False, None) and record.project_id != document.project_id:
@@ -215,8 +224,16 @@ def update_document(
             document.kind = kind
         if record is not False:
             document.record = record
+        for key, value in described.items():
+            if value is not None:
+                setattr(document, key, value.strip()[:300])
         document.save()
-        after = {"title": document.title, "kind": document.kind, "record": document.record_id}
+        after = {
+            "title": document.title,
+            "kind": document.kind,
+            "record": document.record_id,
+            **{k: getattr(document, k) for k, v in described.items() if v is not None},
+        }
         log(document.project, actor, "updated", document, before=before, after=after)
     return document
 

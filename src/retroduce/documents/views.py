@@ -234,6 +234,9 @@ def edit(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
             title=form.cleaned_data["title"],
             kind=form.cleaned_data["kind"],
             record=record,
+            study_design=form.cleaned_data["study_design"],
+            country=form.cleaned_data["country"],
+            setting=form.cleaned_data["setting"],
         )
     except DomainError as exc:
         messages.error(request, str(exc))

@@ -29,8 +29,6 @@ ISSUE_TITLES = {
     "that beats bib-dedupe",
     "screening": "Screening: blind dual screening at two stages, conflicts, agreement, and "
     "prioritisation that beats ASReview",
-    "reports": "Reports: the RAMESES checklist evidenced from the recorded work, the document flow "
-    "diagram, the evidence tables, Word and HTML export",
     "exchange": "Exchange: REFI-QDA projects to and from NVivo, ATLAS.ti and MAXQDA, a lossless "
     "project archive, and reference exports",
 }
@@ -402,8 +400,27 @@ def report(
     format: Annotated[str, typer.Option("--format", help="docx, html or md")],
     out: Annotated[Path, typer.Option("--out", help="File to write.")],
 ) -> None:
-    """Write the RAMESES report of a project."""
-    _not_yet("reports")
+    """Write the RAMESES report of a project (Markdown figures are written beside the file)."""
+    if format not in ("docx", "html", "md"):
+        err.print(f"[red]Unknown format '{format}': use docx, html or md.[/red]")
+        raise typer.Exit(2)
+    _start()
+    from retroduce.reports.build import build_report
+    from retroduce.reports.writers import markdown_figures, to_docx, to_html, to_markdown
+
+    found = _project(project)
+    with console.status("Gathering the project's work"):
+        document, items, _facts = build_report(found)
+    if format == "docx":
+        out.write_bytes(to_docx(document))
+    elif format == "html":
+        out.write_text(to_html(document), encoding="utf-8")
+    else:
+        out.write_text(to_markdown(document), encoding="utf-8")
+        for name, data in markdown_figures(document).items():
+            (out.parent / name).write_bytes(data)
+    met = sum(1 for i in items if i.status == "met")
+    console.print(f"Wrote {out} ({met} of 19 RAMESES items met; see the checklist inside).")
 
 
 @app.command()

@@ -13,7 +13,7 @@ from retroduce.coding import codebook
 from retroduce.coding.codebook import live_codes
 from retroduce.coding.services import appraise, code_passage, write_memo
 from retroduce.core.models import Project
-from retroduce.documents.services import attach_document, run_extraction
+from retroduce.documents.services import attach_document, run_extraction, update_document
 
 ABSTRACT_NOTES = """Reading notes on the published abstract
 Harris R, Fletcher S, Sims S, Ross F, Brearley S, Manthorpe J (2022). Developing programme theories of leadership for integrated health and social care teams and systems: a realist synthesis. NIHR report 10.3310/WPNG1013. Short quotations from the abstract, for the demo.
@@ -144,8 +144,24 @@ def load_demo_coding(project: Project, owner, reviewer) -> None:  # noqa: ANN001
             title="Stakeholder workshop notes (illustrative)",
         ),
     }
+    described = {
+        "abstract": (
+            "Realist synthesis (its published abstract)",
+            "England",
+            "Integrated health and social care teams and systems",
+        ),
+        "workshop": (
+            "Stakeholder workshop notes (illustrative)",
+            "England",
+            "Community health and social care team",
+        ),
+    }
     for key, document in documents.items():
         documents[key] = run_extraction(document, owner).document
+        design, country, setting = described[key]
+        update_document(
+            documents[key], owner, study_design=design, country=country, setting=setting
+        )
     for key, quote, code_paths in FRAGMENTS:
         document = documents[key]
         start = document.text.index(quote)

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "retroduce.screening",
     "retroduce.documents",
     "retroduce.coding",
+    "retroduce.reports",
 ]
 
 MIDDLEWARE = [

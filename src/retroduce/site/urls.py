@@ -7,6 +7,7 @@ from retroduce.coding import views as coding
 from retroduce.core import views as core
 from retroduce.core.auth import LoginView
 from retroduce.documents import views as documents
+from retroduce.reports import views as reports
 from retroduce.screening import views as screening
 from retroduce.sources import views as sources
 from retroduce.theory import edit_views as theory_edit
@@ -203,5 +204,13 @@ urlpatterns = [
     path("p/<slug:slug>/coding/memos/", coding_pages.memos, name="memos"),
     path("p/<slug:slug>/coding/memos/new", coding.memo_create, name="memo_create"),
     path("p/<slug:slug>/coding/memos/<int:memo_id>/edit", coding.memo_update, name="memo_update"),
+    path("p/<slug:slug>/reports/", reports.reports, name="reports"),
+    path("p/<slug:slug>/reports/report.<str:fmt>", reports.report_download, name="report_download"),
+    path(
+        "p/<slug:slug>/reports/tables/<str:name>.<str:fmt>",
+        reports.report_table,
+        name="report_table",
+    ),
+    path("p/<slug:slug>/reports/flow.<str:fmt>", reports.flow_file, name="flow_file"),
     path("p/<slug:slug>/<str:section>/", core.planned_section, name="planned_section"),
 ]

@@ -15,8 +15,8 @@ from retroduce.core.events import record
 from retroduce.core.permissions import Action, can, project_for
 from retroduce.core.services import DomainError
 from retroduce.theory import reread, saturation
-from retroduce.theory.cmocs import strength
 from retroduce.theory.diff import compare_versions
+from retroduce.theory.drawing import diagram_model
 from retroduce.theory.models import (
     CMOC,
     Feedback,
@@ -68,45 +68,6 @@ def compare(request: HttpRequest, slug: str) -> HttpResponse:
             "rows": rows,
             "unchanged": sum(1 for d in compare_versions(old, new) if d.kind == "unchanged"),
         },
-    )
-
-
-def diagram_model(version: TheoryVersion, links: bool = True):  # noqa: ANN201
-    from retroduce.theory.diagram.model import Chain, CmocBox, ComponentBox, TheoryDiagram
-
-    slug = version.project.slug
-    components = []
-    chains = []
-    for component in version.components.prefetch_related("cmocs__leads_to"):
-        boxes = []
-        for n, cmoc in enumerate(component.cmocs.all(), start=1):
-            weight = strength(cmoc)
-            boxes.append(
-                CmocBox(
-                    id=f"cmoc-{cmoc.pk}",
-                    label=f"CMOC {n}",
-                    context=cmoc.context,
-                    mechanism=cmoc.mechanism,
-                    outcome=cmoc.outcome,
-                    strength=weight.level,
-                    refuted=weight.refutes > 0,
-                    href=reverse("cmoc", args=[slug, cmoc.pk]) if links else None,
-                )
-            )
-            chains.extend(Chain(f"cmoc-{cmoc.pk}", f"cmoc-{t.pk}") for t in cmoc.leads_to.all())
-        components.append(
-            ComponentBox(
-                id=f"component-{component.pk}",
-                name=component.name,
-                provenance=component.provenance,
-                cmocs=tuple(boxes),
-                href=reverse("component", args=[slug, component.pk]) if links else None,
-            )
-        )
-    return TheoryDiagram(
-        title=f"{version.project.title}: programme theory {version}",
-        components=tuple(components),
-        chains=tuple(chains),
     )
 
 

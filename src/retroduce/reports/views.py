@@ -1,0 +1,97 @@
+"""The Reports page: the RAMESES checklist as it stands, the flow diagram, and the downloads."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from retroduce.core.permissions import Action, project_for
+from retroduce.core.tables import table_response
+from retroduce.reports.build import build_report
+from retroduce.reports.tables import TABLES, table
+
+TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "html": "text/html; charset=utf-8",
+    "md": "application/zip",
+}
+
+
+def reports(request: HttpRequest, slug: str) -> HttpResponse:
+    from retroduce.reports.flow.svg import flow_svg
+
+    project, _ = project_for(request, slug, Action.VIEW_THEORY)
+    _report, items, facts = build_report(project)
+    return render(
+        request,
+        "reports/reports.html",
+        {
+            "project": project,
+            "section": "reports",
+            "items": items,
+            "met": sum(1 for i in items if i.status == "met"),
+            "flow_svg": flow_svg(facts["flow"]),
+            "flow_problems": facts["flow"].problems(),
+            "tables": TABLES,
+        },
+    )
+
+
+def render_report(project, fmt: str) -> bytes:  # noqa: ANN001
+    """The whole report as bytes: Word, one HTML file, or Markdown zipped with its figures."""
+    from retroduce.reports.writers import markdown_figures, to_docx, to_html, to_markdown
+
+    report, _items, _facts = build_report(project)
+    if fmt == "docx":
+        return to_docx(report)
+    if fmt == "html":
+        return to_html(report).encode()
+    if fmt == "md":
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("report.md", to_markdown(report))
+            for name, data in markdown_figures(report).items():
+                archive.writestr(name, data)
+        return out.getvalue()
+    raise ValueError(fmt)
+
+
+def report_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    project, _ = project_for(request, slug, Action.VIEW_THEORY)
+    if fmt not in TYPES:
+        raise Http404("Download the report as docx, html or md.")
+    response = HttpResponse(render_report(project, fmt), content_type=TYPES[fmt])
+    name = f"{project.slug}-report.{'zip' if fmt == 'md' else fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def report_table(request: HttpRequest, slug: str, name: str, fmt: str) -> HttpResponse:
+    project, _ = project_for(request, slug, Action.VIEW_THEORY)
+    if name not in TABLES or fmt not in ("csv", "xlsx"):
+        raise Http404("No such table.")
+    header, rows = table(project, name)
+    return table_response(fmt, f"{project.slug}-{name}", header, rows)
+
+
+def flow_file(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    from retroduce.reports.counting import flow_counts
+    from retroduce.reports.flow.png import flow_png
+    from retroduce.reports.flow.prisma import prisma_csv
+    from retroduce.reports.flow.svg import flow_svg
+
+    project, _ = project_for(request, slug, Action.VIEW_THEORY)
+    counts = flow_counts(project)
+    if fmt == "svg":
+        response = HttpResponse(flow_svg(counts), content_type="image/svg+xml")
+    elif fmt == "png":
+        response = HttpResponse(flow_png(counts), content_type="image/png")
+    elif fmt == "prisma.csv":
+        response = HttpResponse(prisma_csv(counts), content_type="text/csv; charset=utf-8")
+    else:
+        raise Http404("Download the flow as svg, png or prisma.csv.")
+    response["Content-Disposition"] = f'attachment; filename="{project.slug}-flow.{fmt}"'
+    return response
