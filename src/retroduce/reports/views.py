@@ -95,3 +95,42 @@ def flow_file(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
         raise Http404("Download the flow as svg, png or prisma.csv.")
     response["Content-Disposition"] = f'attachment; filename="{project.slug}-flow.{fmt}"'
     return response
+
+
+def quality(request: HttpRequest, slug: str) -> HttpResponse:
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from retroduce.core.permissions import can
+    from retroduce.core.services import DomainError
+    from retroduce.reports.models import QualityRating
+    from retroduce.reports.quality import domains, rate
+
+    action = Action.REVIEW if request.method == "POST" else Action.VIEW_THEORY
+    project, membership = project_for(request, slug, action)
+    if request.method == "POST":
+        try:
+            rate(
+                project,
+                request.user,
+                int(request.POST.get("domain") or 0),
+                request.POST.get("level", ""),
+                request.POST.get("note", ""),
+            )
+        except (DomainError, ValueError) as exc:
+            messages.error(request, str(exc) or "Choose a domain.")
+        else:
+            messages.success(request, "Rating saved.")
+        return redirect("quality", slug=project.slug)
+    _report, items, _facts = build_report(project)
+    return render(
+        request,
+        "reports/quality.html",
+        {
+            "project": project,
+            "section": "reports",
+            "domains": domains(project, items),
+            "levels": QualityRating.Level.choices,
+            "can_edit": can(membership.role, Action.REVIEW),
+        },
+    )

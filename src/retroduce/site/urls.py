@@ -212,5 +212,6 @@ urlpatterns = [
         name="report_table",
     ),
     path("p/<slug:slug>/reports/flow.<str:fmt>", reports.flow_file, name="flow_file"),
+    path("p/<slug:slug>/reports/quality/", reports.quality, name="quality"),
     path("p/<slug:slug>/<str:section>/", core.planned_section, name="planned_section"),
 ]
