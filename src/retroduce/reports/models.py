@@ -31,3 +31,30 @@ class QualityRating(models.Model):
 
     def __str__(self) -> str:
         return f"domain {self.domain}: {self.level}"
+
+
+class ReportFile(models.Model):
+    """A report written in the background, kept for download."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting"
+        RUNNING = "running", "Writing"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="report_files")
+    fmt = models.CharField(max_length=4)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    stored_file = models.CharField(max_length=500, blank=True)
+    error = models.TextField(blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.fmt} report of {self.created_at:%d %b %Y %H:%M}"

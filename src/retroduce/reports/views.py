@@ -36,8 +36,58 @@ def reports(request: HttpRequest, slug: str) -> HttpResponse:
             "flow_svg": flow_svg(facts["flow"]),
             "flow_problems": facts["flow"].problems(),
             "tables": TABLES,
+            "formats": [("docx", "Word"), ("html", "HTML"), ("md", "Markdown")],
+            "files": project.report_files.select_related("created_by")[:10],
         },
     )
+
+
+def report_prepare(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """Queue a report to be written in the background; the page shows its progress."""
+    from django.shortcuts import redirect
+
+    from retroduce.core.progress import enqueue_with_progress
+    from retroduce.reports.models import ReportFile
+    from retroduce.reports.tasks import write_report_task
+
+    if request.method != "POST":
+        return HttpResponse(status=405)
+    project, _ = project_for(request, slug, Action.VIEW_THEORY)
+    if fmt not in TYPES:
+        raise Http404("Write the report as docx, html or md.")
+    item = ReportFile.objects.create(project=project, fmt=fmt, created_by=request.user)
+    progress = enqueue_with_progress(
+        write_report_task,
+        f"Writing the {fmt.upper()} report",
+        project=project,
+        user=request.user,
+        report_id=item.pk,
+    )
+    ReportFile.objects.filter(pk=item.pk).update(task_id=progress.task_id)
+    return redirect("reports", slug=project.slug)
+
+
+def report_file(request: HttpRequest, slug: str, report_id: int) -> HttpResponse:
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.http import FileResponse
+    from django.shortcuts import get_object_or_404
+
+    from retroduce.reports.models import ReportFile
+
+    project, _ = project_for(request, slug, Action.VIEW_THEORY)
+    item = get_object_or_404(
+        ReportFile, project=project, pk=report_id, status=ReportFile.Status.DONE
+    )
+    path = Path(settings.MEDIA_ROOT) / item.stored_file
+    if not path.exists():
+        raise Http404("The report file is gone; write it again.")
+    response = FileResponse(
+        path.open("rb"), as_attachment=True, filename=path.name.split("-", 5)[-1]
+    )
+    response["Content-Type"] = TYPES[item.fmt]
+    return response
 
 
 def render_report(project, fmt: str) -> bytes:  # noqa: ANN001

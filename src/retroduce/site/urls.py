@@ -213,5 +213,7 @@ urlpatterns = [
     ),
     path("p/<slug:slug>/reports/flow.<str:fmt>", reports.flow_file, name="flow_file"),
     path("p/<slug:slug>/reports/quality/", reports.quality, name="quality"),
+    path("p/<slug:slug>/reports/write.<str:fmt>", reports.report_prepare, name="report_prepare"),
+    path("p/<slug:slug>/reports/files/<int:report_id>", reports.report_file, name="report_file"),
     path("p/<slug:slug>/<str:section>/", core.planned_section, name="planned_section"),
 ]
