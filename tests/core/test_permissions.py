@@ -17,10 +17,14 @@ def _member_id(team, persona: str) -> int:
 
 def _theory_version(team):
     from retroduce.theory.services import start_version
+    from retroduce.theory.sharing import share_version
 
-    return team.project.theory_versions.first() or start_version(
-        team.project, team.users["owner"], "initial"
-    )
+    version = team.project.theory_versions.first()
+    if version is None:
+        version = start_version(team.project, team.users["owner"], "initial")
+        # Stakeholders comment on versions shared with them.
+        share_version(version, team.users["owner"], True)
+    return version
 
 
 # (name, url builder, POST data, roles allowed)
