@@ -40,7 +40,7 @@ def test_help_lists_every_command():
 @pytest.mark.parametrize(
     "args,issue",
     [
-        (["export", "demo", "--format", "qdpx", "--out", "p.qdpx"], "Exchange:"),
+        (["export", "demo", "--format", "archive", "--out", "p.zip"], "Exchange:"),
         (["restore", "p.qdpx"], "Exchange:"),
     ],
 )

@@ -384,8 +384,23 @@ def export(
     format: Annotated[str, typer.Option("--format", help="archive, qdpx, ris, csv or xlsx")],
     out: Annotated[Path, typer.Option("--out", help="File to write.")],
 ) -> None:
-    """Export a project as an archive, REFI-QDA, RIS, CSV or XLSX."""
-    _not_yet("exchange")
+    """Export a project: REFI-QDA (.qdpx, or the codebook alone as .qdc) for NVivo and ATLAS.ti."""
+    if format not in ("qdpx", "qdc"):
+        _not_yet("exchange")
+    _start()
+    from retroduce.exchange import refi
+    from retroduce.exchange.refi_export import project_to_refi
+
+    found = _project(project)
+    with console.status("Gathering the project"):
+        model = project_to_refi(found)
+    data = refi.write_qdpx(model) if format == "qdpx" else refi.codebook_qdc(model)
+    out.write_bytes(data)
+    selections = sum(len(s.selections) for s in model.sources)
+    console.print(
+        f"Wrote {out}: {len(model.sources)} sources, {selections} coded passages, "
+        f"{len(model.notes)} memos, {len(model.sets)} CMOCs as sets."
+    )
 
 
 @app.command()
