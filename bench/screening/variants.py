@@ -1,0 +1,232 @@
+"""Fast loop for trying prioritisation variants: our simulation only, no ASReview run.
+
+    .venv/bin/python bench/screening/variants.py VARIANT [--seeds 2] [--sets Sep_2021,Oud_2018]
+                                                 [--procs 1] [--data DIR]
+
+Runs `simulate_order` (the loop of `retroduce simulate`, same priors: default_rng(s), one included
+row, then one excluded row) with the variant's features and scorer on every labelled set, and
+prints loss and WSS@95 per set and their mean over sets. `u4` is ELAS u4's configuration, which
+reproduces ASReview's own runs to the fourth decimal (see bench/README.md), so comparing a variant
+with `u4` here, on the same seeds, compares it with ASReview without running it. Per-seed results
+(orders as row indices only, never text) go to bench/out/screening/variants/ (git-ignored).
+
+The variants are the ones measured for issue 4 (bench/README.md, "What was tried"); none beat u4
+on the mean loss, so none is a model of the package.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from multiprocessing import Pool
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression, SGDClassifier
+from sklearn.svm import LinearSVC
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+OUT = REPO / "bench" / "out" / "screening" / "variants"
+sys.path.insert(0, str(REPO / "src"))
+
+from retroduce.screening.ranking import metrics  # noqa: E402
+from retroduce.screening.ranking.datasets import read_labelled  # noqa: E402
+from retroduce.screening.ranking.models import balanced_weights  # noqa: E402
+from retroduce.screening.ranking.simulation import draw_priors, simulate_order  # noqa: E402
+
+Features = dict
+Variant = tuple[Callable[[Sequence[str]], Features], Callable[..., np.ndarray]]
+
+
+def _split(texts: Sequence[str]) -> tuple[list[str], list[str]]:
+    parts = [text.partition("\n") for text in texts]
+    return [p[0] for p in parts], [p[2] for p in parts]
+
+
+def _vectoriser(**changes: object) -> TfidfVectorizer:
+    options: dict = dict(ngram_range=(1, 2), sublinear_tf=True, min_df=1, max_df=0.95)
+    options.update(changes)
+    return TfidfVectorizer(**options)
+
+
+def _svm(x: sp.csr_matrix, idx: np.ndarray, y: np.ndarray, seed: int) -> LinearSVC:
+    svm = LinearSVC(C=0.11, loss="squared_hinge", random_state=seed)
+    return svm.fit(x[idx], y, sample_weight=balanced_weights(y, 9.8))
+
+
+def _rank01(scores: np.ndarray) -> np.ndarray:
+    ranks = np.empty(len(scores))
+    ranks[np.argsort(scores, kind="stable")] = np.arange(len(scores))
+    return ranks / len(scores)
+
+
+def _map_by_rank(scores: np.ndarray, proxy: np.ndarray, has: np.ndarray) -> np.ndarray:
+    """Title-only rows get the full-text score at the percentile their proxy (title) score
+    holds among the proxy scores of the rows with an abstract."""
+    if has.all() or not has.any():
+        return scores
+    reference = np.sort(proxy[has])
+    at = np.searchsorted(reference, proxy[~has]) / len(reference)
+    mapped = scores.copy()
+    mapped[~has] = np.quantile(np.sort(scores[has]), np.clip(at, 0, 1))
+    return mapped
+
+
+# -- features --------------------------------------------------------------------------------
+
+
+def build_words(texts: Sequence[str]) -> Features:
+    return {"words": _vectoriser().fit_transform(texts).tocsr()}
+
+
+def build_min_df2(texts: Sequence[str]) -> Features:
+    return {"words": _vectoriser(min_df=2).fit_transform(texts).tocsr()}
+
+
+def build_fields(texts: Sequence[str]) -> Features:
+    """Whole text, the title on its own (own vocabulary and in the whole text's), has-abstract."""
+    titles, abstracts = _split(texts)
+    vectoriser = _vectoriser()
+    words = vectoriser.fit_transform(texts).tocsr()
+    return {
+        "words": words,
+        "title": _vectoriser().fit_transform(titles).tocsr(),
+        "title_view": vectoriser.transform(titles).tocsr(),
+        "has": np.array([bool(a.strip()) for a in abstracts]),
+        "nnz": np.diff(words.indptr).astype(float),
+    }
+
+
+# -- scorers ---------------------------------------------------------------------------------
+
+
+def score_u4(f: Features, idx: np.ndarray, y: np.ndarray, seed: int) -> np.ndarray:
+    return _svm(f["words"], idx, y, seed).decision_function(f["words"])
+
+
+def score_title_block(f: Features, idx: np.ndarray, y: np.ndarray, seed: int) -> np.ndarray:
+    x = sp.hstack([f["words"], 0.5 * f["title"]]).tocsr()
+    return _svm(x, idx, y, seed).decision_function(x)
+
+
+def score_title_model(f: Features, idx: np.ndarray, y: np.ndarray, seed: int) -> np.ndarray:
+    scores = score_u4(f, idx, y, seed)
+    titles = _svm(f["title"], idx, y, seed).decision_function(f["title"])
+    return _map_by_rank(scores, titles, f["has"])
+
+
+def score_title_view(f: Features, idx: np.ndarray, y: np.ndarray, seed: int) -> np.ndarray:
+    svm = _svm(f["words"], idx, y, seed)
+    return _map_by_rank(
+        svm.decision_function(f["words"]), f["title_view"] @ svm.coef_.ravel(), f["has"]
+    )
+
+
+def score_length_pivot(f: Features, idx: np.ndarray, y: np.ndarray, seed: int) -> np.ndarray:
+    svm = _svm(f["words"], idx, y, seed)
+    return (f["words"] @ svm.coef_.ravel()) / np.maximum(f["nnz"], 1) ** 0.25
+
+
+def score_rank_avg_lr(f: Features, idx: np.ndarray, y: np.ndarray, seed: int) -> np.ndarray:
+    x = f["words"]
+    lr = LogisticRegression(C=10, solver="liblinear", random_state=seed)
+    lr.fit(x[idx], y, sample_weight=balanced_weights(y, 9.8))
+    return _rank01(score_u4(f, idx, y, seed)) + _rank01(lr.decision_function(x))
+
+
+def score_rank_avg_sgd(f: Features, idx: np.ndarray, y: np.ndarray, seed: int) -> np.ndarray:
+    x = f["words"]
+    sgd = SGDClassifier(loss="modified_huber", alpha=1e-4, max_iter=50, tol=None, random_state=seed)
+    sgd.fit(x[idx], y, sample_weight=balanced_weights(y, 9.8))
+    return _rank01(score_u4(f, idx, y, seed)) + _rank01(sgd.decision_function(x))
+
+
+VARIANTS: dict[str, Variant] = {
+    "u4": (build_words, score_u4),
+    "min_df2": (build_min_df2, score_u4),
+    "title_block": (build_fields, score_title_block),
+    "title_model": (build_fields, score_title_model),
+    "title_view": (build_fields, score_title_view),
+    "length_pivot": (build_fields, score_length_pivot),
+    "rank_avg_lr": (build_words, score_rank_avg_lr),
+    "rank_avg_sgd": (build_words, score_rank_avg_sgd),
+}
+
+
+class _Scorer:
+    """What simulate_order needs of a Prioritiser: `_scores(idx, y)`."""
+
+    def __init__(self, features: Features, score: Callable[..., np.ndarray], seed: int) -> None:
+        self.features, self.score, self.seed = features, score, seed
+
+    def _scores(self, idx: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return self.score(self.features, idx, y, self.seed)
+
+
+def run_set(job: tuple[Path, str, list[int]]) -> list[dict]:
+    path, variant, seeds = job
+    build, score = VARIANTS[variant]
+    data = read_labelled(path)
+    truth = np.asarray(data.labels)
+    features = build(data.texts)
+    lines = []
+    for seed in seeds:
+        started = time.perf_counter()
+        order = simulate_order(
+            _Scorer(features, score, seed), data.labels, draw_priors(truth, seed)
+        )
+        seconds = time.perf_counter() - started
+        ordered = truth[order]
+        steps = int(np.flatnonzero(ordered == 1)[-1]) + 1
+        line = {"set": path.name.split(".")[0], "seed": seed, "order": order}
+        line.update(metrics.all_metrics(ordered), step_ms=1000 * seconds / steps)
+        lines.append(line)
+        print(f"{line['set']} seed {seed}: loss {line['loss']:.4f}", file=sys.stderr, flush=True)
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("variant", choices=sorted(VARIANTS))
+    default_data = os.environ.get(
+        "RETRODUCE_SCREENING_DATA", str(REPO.parent / "shared" / "data" / "screening")
+    )
+    parser.add_argument("--data", type=Path, default=Path(default_data))
+    parser.add_argument("--sets", default="", help="comma-separated set names (default: all)")
+    parser.add_argument("--seeds", type=int, default=2)
+    parser.add_argument("--procs", type=int, default=1)
+    args = parser.parse_args()
+    wanted = {s for s in args.sets.split(",") if s}
+    files = sorted((args.data / "open_licensed").glob("*.csv"))
+    files += sorted((args.data / "synergy_openalex").glob("*.jsonl.gz"))
+    files = [f for f in files if not wanted or f.name.split(".")[0] in wanted]
+    jobs = [(f, args.variant, list(range(args.seeds))) for f in files]
+    with Pool(args.procs) as pool:
+        lines = [line for chunk in pool.map(run_set, jobs, chunksize=1) for line in chunk]
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / f"{args.variant}.json").write_text(json.dumps(lines))
+    means: dict[str, list[float]] = {"loss": [], "wss95": [], "step_ms": []}
+    for name in dict.fromkeys(line["set"] for line in lines):
+        mine = [line for line in lines if line["set"] == name]
+        per = {key: float(np.mean([line[key] for line in mine])) for key in means}
+        for key, value in per.items():
+            means[key].append(value)
+        print(f"{name:36s} loss {per['loss']:.4f}  WSS@95 {per['wss95']:.4f}")
+    print(
+        f"mean of {len(means['loss'])} sets, {args.seeds} seeds, {args.variant}: "
+        f"loss {np.mean(means['loss']):.4f}  WSS@95 {np.mean(means['wss95']):.4f}  "
+        f"{np.mean(means['step_ms']):.1f} ms/step"
+    )
+
+
+if __name__ == "__main__":
+    main()
