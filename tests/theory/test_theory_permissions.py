@@ -62,6 +62,18 @@ def _s(t):
     return t.project.slug
 
 
+def _change(t, w):
+    """A recorded theory change (made in v2) for the re-reading queue to point at."""
+    from retroduce.theory.changes import Why
+
+    existing = w["v1"].project.theory_versions.filter(number=2).first()
+    if existing is not None:
+        return existing.changes.get()
+    v2 = services.start_version(t.project, t.users["owner"], "refined")
+    services.add_component(v2, t.users["owner"], name="Resilience", why=Why("Stakeholders"))
+    return v2.changes.get()
+
+
 REVIEW = {
     "version_start": (
         lambda t, w: reverse("version_start", args=[_s(t)]),
@@ -103,6 +115,10 @@ REVIEW = {
         lambda t, w: reverse("substantive_link", args=[_s(t), w["theory"].pk]),
         lambda t, w: {"cmoc": w["cmoc"].pk, "relation": "explains"},
     ),
+    "reread_mark": (
+        lambda t, w: reverse("reread_mark", args=[_s(t), _change(t, w).pk]),
+        lambda t, w: {"document": w["document"].pk},
+    ),
     "stakeholder_event_add": (
         lambda t, w: reverse("stakeholder_event_add", args=[_s(t)]),
         lambda t, w: {"held_on": "2026-01-01", "kind": "survey", "title": "Survey"},
@@ -114,8 +130,9 @@ REVIEW = {
 @pytest.mark.parametrize("persona", ["owner", "reviewer", "stakeholder", "viewer", "outsider"])
 def test_theory_mutations_need_the_review_role(team, world, view, persona):
     url_for, data = REVIEW[view]
+    target = url_for(team, world)  # may create what the view needs, so before the snapshot
     before = _state()
-    response = team.client(persona).post(url_for(team, world), data(team, world))
+    response = team.client(persona).post(target, data(team, world))
     if persona in ("owner", "reviewer"):
         assert response.status_code == 302
         assert _state() != before
