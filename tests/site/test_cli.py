@@ -41,7 +41,7 @@ def test_help_lists_every_command():
     "args,issue",
     [
         (["export", "demo", "--format", "archive", "--out", "p.zip"], "Exchange:"),
-        (["restore", "p.qdpx"], "Exchange:"),
+        (["restore", "p.zip"], "Exchange:"),
     ],
 )
 def test_commands_not_built_yet_fail_and_name_their_issue(args, issue):

@@ -404,9 +404,50 @@ def export(
 
 
 @app.command()
-def restore(file: Path) -> None:
-    """Restore a project from an archive or a .qdpx file."""
-    _not_yet("exchange")
+def restore(
+    file: Path,
+    owner: Annotated[
+        str | None,
+        typer.Option(help="Username of the new project's owner (default: the only account)."),
+    ] = None,
+) -> None:
+    """Restore a project from a .qdpx file; prints the new project's slug on the last line."""
+    if file.suffix.lower() != ".qdpx":
+        _not_yet("exchange")
+    _start()
+    from django.contrib.auth import get_user_model
+
+    from retroduce.exchange.refi import RefiError
+    from retroduce.exchange.refi_import import restore_refi
+
+    users = get_user_model().objects.all()
+    chosen = (
+        users.filter(username=owner).first()
+        if owner
+        else (users.first() if users.count() == 1 else None)
+    )
+    if chosen is None:
+        err.print(
+            "[red]Name the owner with --owner USERNAME (an existing account; see `retroduce createuser`).[/red]"
+        )
+        raise typer.Exit(2)
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        err.print(f"[red]{file}: cannot be read ({exc.strerror or exc}).[/red]")
+        raise typer.Exit(1) from None
+    try:
+        result = restore_refi(data, file.name, chosen)
+    except RefiError as exc:
+        err.print(f"[red]Refused, nothing restored: {exc}[/red]")
+        raise typer.Exit(1) from None
+    counts = ", ".join(f"{n} {k}" for k, n in result.counts.items())
+    console.print(f"Restored {file.name}: {counts}.")
+    for line in result.warnings:
+        console.print(f"  note: {line}")
+    for line in result.unsupported:
+        console.print(f"  not restored: {line}")
+    print(result.project.slug)
 
 
 @app.command()
