@@ -89,7 +89,10 @@ def test_a_hostile_archive_is_refused_and_nothing_is_created(team, tmp_path):
     bad.write_bytes(buffer.getvalue())
     before = Project.objects.count()
     result = runner.invoke(app, ["restore", str(bad), "--owner", "owner"])
-    assert result.exit_code == 1 and "Refused, nothing restored: evil.qdpx: project.qde: declares a DTD" in result.output
+    assert (
+        result.exit_code == 1
+        and "Refused, nothing restored: evil.qdpx: project.qde: declares a DTD" in result.output
+    )
     assert Project.objects.count() == before
 
 
