@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from retroduce.coding.models import BUILTIN_KINDS, Code, CodeKind, FragmentCode, Memo
+from retroduce.core.events import account
 from retroduce.core.events import record as log
 from retroduce.core.models import Project
 from retroduce.core.services import DomainError
@@ -123,7 +124,7 @@ def create_code(
             description=description.strip(),
             colour=_check_colour(colour) if colour else (parent.colour if parent else "#5b6b7a"),
             kind=parent.kind if parent else CodeKind.USER,
-            created_by=actor if actor is not None and actor.is_authenticated else None,
+            created_by=account(actor),
         )
         log(
             project,

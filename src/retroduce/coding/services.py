@@ -18,16 +18,13 @@ from retroduce.coding.models import (
     Memo,
     SuggestionVerdict,
 )
+from retroduce.core.events import account
 from retroduce.core.events import record as log
 from retroduce.core.models import Project
 from retroduce.core.services import DomainError
 from retroduce.documents.models import Document
 
 MAX_FRAGMENT_CHARS = 50_000
-
-
-def _user(actor: AbstractBaseUser | None) -> AbstractBaseUser | None:
-    return actor if actor is not None and actor.is_authenticated else None
 
 
 def _codes(project: Project, code_ids: Iterable[int]) -> list[Code]:
@@ -68,7 +65,7 @@ def code_passage(
         if not codes:
             raise DomainError("Pick at least one code for the passage.")
         fragment = Fragment.objects.filter(
-            document=document, start=start, end=end, coder=_user(actor)
+            document=document, start=start, end=end, coder=account(actor)
         ).first()
         created = fragment is None
         if created:
@@ -82,12 +79,12 @@ def code_passage(
                 prefix=anchor.prefix,
                 suffix=anchor.suffix,
                 extraction=document.extraction,
-                coder=_user(actor),
+                coder=account(actor),
             )
         added = []
         for code in codes:
             _coding, new = FragmentCode.objects.get_or_create(
-                fragment=fragment, code=code, defaults={"coder": _user(actor)}
+                fragment=fragment, code=code, defaults={"coder": account(actor)}
             )
             if new:
                 added.append(code.name)
@@ -186,7 +183,7 @@ def write_memo(
             fragment=fragment,
             code=code,
             document=document,
-            author=_user(actor),
+            author=account(actor),
         )
         log(project, actor, "wrote memo", memo, after={"kind": kind, "about": memo.target_label})
     return memo
@@ -251,7 +248,7 @@ def appraise(
             appraisal = Appraisal(project=project, document=document, fragment=fragment)
         appraisal.relevance, appraisal.rigour, appraisal.richness = relevance, rigour, richness
         appraisal.rationale = rationale.strip()
-        appraisal.appraiser = _user(actor)
+        appraisal.appraiser = account(actor)
         appraisal.save()
         subject = fragment or document
         log(
@@ -292,7 +289,7 @@ def decide_suggestion(
             defaults={
                 "text": document.text[start:end],
                 "accepted": accepted,
-                "decided_by": _user(actor),
+                "decided_by": account(actor),
             },
         )
         if accepted:

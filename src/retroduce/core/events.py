@@ -33,6 +33,11 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def account(actor: AbstractBaseUser | AnonymousUser | None) -> AbstractBaseUser | None:
+    """The signed-in user behind an action, or None for the CLI and anonymous callers."""
+    return actor if actor is not None and actor.is_authenticated else None  # type: ignore[return-value]
+
+
 def record(
     project: Project | None,
     actor: AbstractBaseUser | AnonymousUser | None,
@@ -48,7 +53,7 @@ def record(
 
     `actor_name` names an actor without an account (the CLI's operating-system user).
     """
-    real_actor = actor if actor is not None and actor.is_authenticated else None
+    real_actor = account(actor)
     return Event.objects.create(
         project=project,
         actor=real_actor,

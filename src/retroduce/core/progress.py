@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
+from retroduce.core.events import account
 from retroduce.core.models import Project, TaskProgress
 
 
@@ -53,7 +54,7 @@ def enqueue_with_progress(
             task_id=str(result.id),
             project=project,
             label=label,
-            started_by=user if user is not None and user.is_authenticated else None,
+            started_by=account(user),
         )
 
 

@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from retroduce.core.events import account
 from retroduce.core.events import record as log
 from retroduce.core.files import store_file
 from retroduce.core.models import Project
@@ -27,10 +28,6 @@ MAX_DOCUMENT_BYTES = 200 * 1024 * 1024
 def _title_from(file_name: str) -> str:
     stem = Path(file_name.replace("\\", "/")).stem
     return re.sub(r"[_\s]+", " ", stem).strip()[:500] or "Untitled document"
-
-
-def _user(actor: AbstractBaseUser | None) -> AbstractBaseUser | None:
-    return actor if actor is not None and actor.is_authenticated else None
 
 
 def stored_path(document: Document) -> Path:
@@ -80,7 +77,7 @@ def attach_document(
             file_format=file_format,
             size=len(data),
             sha256=digest,
-            created_by=_user(actor),
+            created_by=account(actor),
         )
         document.stored_file = store_file("documents", project.slug, document.uuid, name, data)
         document.save(update_fields=["stored_file"])

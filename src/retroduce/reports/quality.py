@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from retroduce.core.events import record
+from retroduce.core.events import account, record
 from retroduce.core.models import Project
 from retroduce.core.services import DomainError
 from retroduce.reports.checklist import ItemResult
@@ -58,7 +58,7 @@ def rate(
     before = {"level": rating.level, "note": rating.note} if rating else None
     rating = rating or QualityRating(project=project, domain=domain)
     rating.level, rating.note = level, note.strip()
-    rating.rated_by = actor if actor is not None and actor.is_authenticated else None
+    rating.rated_by = account(actor)
     rating.save()
     record(
         project,

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
+from retroduce.core.events import account
 from retroduce.core.events import record as log
 from retroduce.core.files import store_file
 from retroduce.core.models import Project
@@ -45,7 +46,7 @@ def store_upload(
         file_name=Path(file_name).name[:300],
         file_size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
-        created_by=actor if actor is not None and actor.is_authenticated else None,
+        created_by=account(actor),
     )
     batch.stored_file = store_file("imports", project.slug, batch.uuid, file_name, data)
     batch.save(update_fields=["stored_file"])

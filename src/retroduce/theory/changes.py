@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
 
+from retroduce.core.events import account
 from retroduce.core.services import DomainError
 from retroduce.theory.models import TheoryChange, TheoryVersion
 
@@ -67,7 +68,7 @@ def note_change(
         lineage=lineage,
         label=label[:300],
         rationale=why.rationale.strip(),
-        created_by=actor if actor is not None and actor.is_authenticated else None,
+        created_by=account(actor),
     )
     change.fragments.set(fragments)
     change.feedback.set(feedback)

@@ -12,18 +12,14 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Max
 
-from retroduce.core.events import record
+from retroduce.core.events import account, record
 from retroduce.core.services import DomainError
 from retroduce.theory.changes import NO_REASON, Why, note_change
-from retroduce.theory.models import CMOC, Component, EvidenceLink, TheoryChange, TheoryVersion
+from retroduce.theory.models import CMOC, Component, EvidenceLink, TheoryChange
 from retroduce.theory.provenance import STAKEHOLDER_DOCUMENT_KINDS, refresh_provenance
+from retroduce.theory.services import _editable
 
 MAX_FIELD = 5_000
-
-
-def _editable(version: TheoryVersion) -> None:
-    if version.frozen:
-        raise DomainError(f"Theory {version} is frozen because a newer version exists.")
 
 
 def _clean(fields: dict[str, str]) -> dict[str, str]:
@@ -60,7 +56,7 @@ def create_cmoc(
     cmoc = CMOC.objects.create(
         component=component,
         position=position,
-        created_by=by if by is not None and by.is_authenticated else None,
+        created_by=account(by),
         **cleaned,
     )
     record(component.version.project, by, "created", cmoc, label=_label(cmoc), after=cleaned)
@@ -149,7 +145,7 @@ def link_evidence(
             defaults={
                 "relation": relation,
                 "note": note.strip(),
-                "created_by": actor if actor is not None and actor.is_authenticated else None,
+                "created_by": account(actor),
             },
         )
         if not created and (link.relation, link.note) != (relation, note.strip()):

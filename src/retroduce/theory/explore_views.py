@@ -55,7 +55,8 @@ def compare(request: HttpRequest, slug: str) -> HttpResponse:
         )
     old = _version(project, request.GET.get("a") or versions[-2].number, membership)
     new = _version(project, request.GET.get("b") or versions[-1].number, membership)
-    rows = [d for d in compare_versions(old, new) if d.kind != "unchanged"]
+    differences = compare_versions(old, new)
+    rows = [d for d in differences if d.kind != "unchanged"]
     return render(
         request,
         "theory/compare.html",
@@ -66,7 +67,7 @@ def compare(request: HttpRequest, slug: str) -> HttpResponse:
             "old": old,
             "new": new,
             "rows": rows,
-            "unchanged": sum(1 for d in compare_versions(old, new) if d.kind == "unchanged"),
+            "unchanged": len(differences) - len(rows),
         },
     )
 
