@@ -61,8 +61,9 @@ def test_the_export_validates_against_the_refi_schema():
     schema.validate(refi.project_qde(project_to_refi(project)).decode())
 
 
-def test_other_export_formats_still_say_which_issue_builds_them(tmp_path):
+def test_an_unknown_export_format_is_refused_with_the_choices(tmp_path):
     result = CliRunner().invoke(
-        app, ["export", DEMO_SLUG, "--format", "archive", "--out", str(tmp_path / "a.zip")]
+        app, ["export", DEMO_SLUG, "--format", "endnote", "--out", str(tmp_path / "a.enl")]
     )
-    assert result.exit_code == 3 and "not available yet: Exchange" in result.output
+    assert result.exit_code == 2 and "choose archive, qdpx, qdc, ris, csv, xlsx" in result.output
+    assert not (tmp_path / "a.enl").exists()

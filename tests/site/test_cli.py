@@ -37,17 +37,12 @@ def test_help_lists_every_command():
         assert command in result.output
 
 
-@pytest.mark.parametrize(
-    "args,issue",
-    [
-        (["export", "demo", "--format", "archive", "--out", "p.zip"], "Exchange:"),
-        (["restore", "p.zip"], "Exchange:"),
-    ],
-)
-def test_commands_not_built_yet_fail_and_name_their_issue(args, issue):
-    result = runner.invoke(app, args)
-    assert result.exit_code != 0
-    assert "not available yet: " + issue in result.output
+@pytest.mark.django_db
+def test_export_and_restore_name_a_missing_project_or_file(team, tmp_path):
+    missing = runner.invoke(app, ["export", "nope", "--format", "archive", "--out", "p.zip"])
+    assert missing.exit_code != 0 and "nope" in missing.output
+    absent = runner.invoke(app, ["restore", str(tmp_path / "p.zip"), "--owner", "owner"])
+    assert absent.exit_code == 1 and "p.zip: cannot be read" in absent.output
 
 
 @pytest.mark.django_db

@@ -199,7 +199,13 @@ def add_change_log_entry(
 
 def create_user(username: str, password: str, *, email: str = "", superuser: bool = False):  # noqa: ANN201
     User = get_user_model()
-    if User.objects.filter(username=username).exists():
+    existing = User.objects.filter(username=username).first()
+    if existing is not None and not existing.has_usable_password():
+        # An account a project restore made for a team member: this gives it its password.
+        existing.set_password(password)
+        existing.save(update_fields=["password"])
+        return existing
+    if existing is not None:
         raise DomainError(f"A user called '{username}' already exists.")
     if superuser:
         return User.objects.create_superuser(username=username, email=email, password=password)

@@ -10,8 +10,42 @@ import io
 
 from retroduce.core.models import Project
 from retroduce.core.tables import safe_cell
-from retroduce.screening.models import Stage
-from retroduce.screening.outcomes import Outcome, eligible, settings_for, votes_by_record
+from retroduce.screening.models import Decision, Stage
+from retroduce.screening.outcomes import (
+    Outcome,
+    RecordVotes,
+    eligible,
+    settings_for,
+    votes_by_record,
+)
+
+# Our item types (sources.records.ITEM_TYPES) as RIS TY codes, shared by every RIS export. Each
+# code reads back as the same item type through the importer (sources.importers.types.RIS_TYPES).
+RIS_TYPE_CODES: dict[str, str] = {
+    "article": "JOUR",
+    "book": "BOOK",
+    "chapter": "CHAP",
+    "conference": "CONF",
+    "report": "RPRT",
+    "thesis": "THES",
+    "dataset": "DATA",
+    "webpage": "ELEC",
+}
+
+
+def ris_type(item_type: str) -> str:
+    """The RIS TY code for one of our item types; GEN (generic) for "other" and the unknown."""
+    return RIS_TYPE_CODES.get(item_type, "GEN")
+
+
+def is_complete(entry: RecordVotes | None, required: int) -> bool:
+    """Whether a record has all the votes its stage requires (blind mode's rule for showing them)."""
+    return entry is not None and len(entry.votes) >= required
+
+
+def shown_votes(entry: RecordVotes | None, required: int) -> list[Decision]:
+    """The votes an export may show: none until the record has all its required votes."""
+    return entry.votes if entry is not None and is_complete(entry, required) else []
 
 
 def _rows(project: Project, stage: str):  # noqa: ANN202
@@ -20,7 +54,7 @@ def _rows(project: Project, stage: str):  # noqa: ANN202
     for record in eligible(project, stage).order_by("pk"):
         entry = votes.get(record.pk)
         outcome = entry.outcome(required) if entry else Outcome.PENDING
-        complete = entry is not None and len(entry.votes) >= required
+        complete = is_complete(entry, required)
         yield record, entry, outcome, complete
 
 
@@ -68,15 +102,7 @@ def decisions_ris(project: Project, stage: str) -> str:
     lines: list[str] = []
     for record, entry, outcome, _ in _rows(project, stage):
         label = {"include": "included", "exclude": "excluded"}.get(outcome, "undecided")
-        ty = {
-            "article": "JOUR",
-            "book": "BOOK",
-            "chapter": "CHAP",
-            "conference": "CONF",
-            "report": "RPRT",
-            "thesis": "THES",
-        }.get(record.item_type, "GEN")
-        lines.append(f"TY  - {ty}")
+        lines.append(f"TY  - {ris_type(record.item_type)}")
         lines += [f"AU  - {a}" for a in record.authors]
         for tag, value in (
             ("TI", record.title),

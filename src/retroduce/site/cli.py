@@ -24,15 +24,6 @@ app = typer.Typer(
 console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
-ISSUE_TITLES = {
-    "sources": "Sources: search log, reference import from every common format, and deduplication "
-    "that beats bib-dedupe",
-    "screening": "Screening: blind dual screening at two stages, conflicts, agreement, and "
-    "prioritisation that beats ASReview",
-    "exchange": "Exchange: REFI-QDA projects to and from NVivo, ATLAS.ti and MAXQDA, a lossless "
-    "project archive, and reference exports",
-}
-
 
 def _progress_bar() -> Progress:
     return Progress(
@@ -198,11 +189,6 @@ def show_settings() -> None:
     for setting in SETTINGS:
         table.add_row(setting.name, setting.default or "(empty)", setting.help)
     console.print(table)
-
-
-def _not_yet(area: str) -> None:
-    err.print(f"not available yet: {ISSUE_TITLES[area]}")
-    raise typer.Exit(3)
 
 
 @app.command("import")
@@ -378,20 +364,50 @@ def query(
     print(json.dumps([a.as_dict() for a in answers], ensure_ascii=False, indent=2))
 
 
+EXPORT_FORMATS = ("archive", "qdpx", "qdc", "ris", "csv", "xlsx")
+
+
 @app.command()
 def export(
     project: str,
-    format: Annotated[str, typer.Option("--format", help="archive, qdpx, ris, csv or xlsx")],
+    format: Annotated[str, typer.Option("--format", help=", ".join(EXPORT_FORMATS))],
     out: Annotated[Path, typer.Option("--out", help="File to write.")],
 ) -> None:
-    """Export a project: REFI-QDA (.qdpx, or the codebook alone as .qdc) for NVivo and ATLAS.ti."""
-    if format not in ("qdpx", "qdc"):
-        _not_yet("exchange")
+    """Export a project: the whole project as an archive (the backup), REFI-QDA (.qdpx, or the
+    codebook alone as .qdc) for NVivo and ATLAS.ti, or its records as RIS, CSV or XLSX."""
+    if format not in EXPORT_FORMATS:
+        err.print(f"[red]Unknown format '{format}': choose {', '.join(EXPORT_FORMATS)}.[/red]")
+        raise typer.Exit(2)
     _start()
+    found = _project(project)
+    if format == "archive":
+        from retroduce.exchange.archive import archive_project
+
+        with _progress_bar() as progress:
+            bar = progress.add_task("Archiving", total=1)
+
+            def report(done: int, total: int, message: str = "") -> None:
+                progress.update(bar, completed=done, total=total, description=message)
+
+            data = archive_project(found, report)
+        out.write_bytes(data)
+        console.print(f"Wrote {out} ({len(data) / 1_048_576:.1f} MiB): the whole project.")
+        return
+    if format in ("ris", "csv", "xlsx"):
+        from retroduce.exchange import references
+
+        with console.status("Gathering the records"):
+            if format == "ris":
+                out.write_text(references.records_ris(found), encoding="utf-8")
+            elif format == "csv":
+                out.write_text(references.records_csv(found), encoding="utf-8")
+            else:
+                out.write_bytes(references.records_xlsx(found))
+        console.print(f"Wrote {out}: the project's records with their screening decisions.")
+        return
     from retroduce.exchange import refi
     from retroduce.exchange.refi_export import project_to_refi
 
-    found = _project(project)
     with console.status("Gathering the project"):
         model = project_to_refi(found)
     data = refi.write_qdpx(model) if format == "qdpx" else refi.codebook_qdc(model)
@@ -403,22 +419,8 @@ def export(
     )
 
 
-@app.command()
-def restore(
-    file: Path,
-    owner: Annotated[
-        str | None,
-        typer.Option(help="Username of the new project's owner (default: the only account)."),
-    ] = None,
-) -> None:
-    """Restore a project from a .qdpx file; prints the new project's slug on the last line."""
-    if file.suffix.lower() != ".qdpx":
-        _not_yet("exchange")
-    _start()
+def _owner_for_restore(owner: str | None):  # noqa: ANN202 (a user; Django is set up by then)
     from django.contrib.auth import get_user_model
-
-    from retroduce.exchange.refi import RefiError
-    from retroduce.exchange.refi_import import restore_refi
 
     users = get_user_model().objects.all()
     chosen = (
@@ -431,21 +433,65 @@ def restore(
             "[red]Name the owner with --owner USERNAME (an existing account; see `retroduce createuser`).[/red]"
         )
         raise typer.Exit(2)
+    return chosen
+
+
+def _is_project_archive(data: bytes) -> bool:
+    import io
+    import zipfile
+
+    from retroduce.exchange.archive import JSON_MEMBER
+
+    try:
+        return JSON_MEMBER in zipfile.ZipFile(io.BytesIO(data)).namelist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return False
+
+
+@app.command()
+def restore(
+    file: Path,
+    owner: Annotated[
+        str | None,
+        typer.Option(help="Username of the new project's owner (default: the only account)."),
+    ] = None,
+) -> None:
+    """Restore a project from its archive (a backup) or from a REFI-QDA .qdpx; prints the new
+    project's slug on the last line."""
+    _start()
+    chosen = _owner_for_restore(owner)
     try:
         data = file.read_bytes()
     except OSError as exc:
         err.print(f"[red]{file}: cannot be read ({exc.strerror or exc}).[/red]")
         raise typer.Exit(1) from None
+    from retroduce.core.safezip import UnsafeArchive  # what both restores raise on refusal
+
+    unsupported: list[str] = []
     try:
-        result = restore_refi(data, file.name, chosen)
-    except RefiError as exc:
+        if _is_project_archive(data):
+            from retroduce.exchange.archive import restore_archive
+
+            with _progress_bar() as progress:
+                bar = progress.add_task("Restoring", total=1)
+
+                def report(done: int, total: int, message: str = "") -> None:
+                    progress.update(bar, completed=done, total=total, description=message)
+
+                result = restore_archive(data, file.name, chosen, report)
+        else:
+            from retroduce.exchange.refi_import import restore_refi
+
+            result = restore_refi(data, file.name, chosen)
+            unsupported = result.unsupported
+    except UnsafeArchive as exc:
         err.print(f"[red]Refused, nothing restored: {exc}[/red]")
         raise typer.Exit(1) from None
     counts = ", ".join(f"{n} {k}" for k, n in result.counts.items())
     console.print(f"Restored {file.name}: {counts}.")
     for line in result.warnings:
         console.print(f"  note: {line}")
-    for line in result.unsupported:
+    for line in unsupported:
         console.print(f"  not restored: {line}")
     print(result.project.slug)
 
