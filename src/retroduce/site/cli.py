@@ -191,6 +191,37 @@ def show_settings() -> None:
     console.print(table)
 
 
+def _is_refi_project(data: bytes) -> bool:
+    import io
+    import zipfile
+
+    try:
+        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return False
+    return any(name.casefold() == "project.qde" for name in names)
+
+
+def _merge_refi_file(project, name: str, data: bytes) -> int:  # noqa: ANN001
+    """Merge one .qdpx into the project; 1 when it was refused, else 0."""
+    from retroduce.exchange.refi import RefiError
+    from retroduce.exchange.refi_merge import merge_refi
+
+    try:
+        with console.status(f"Merging {name}"):
+            result = merge_refi(project, data, name, None)
+    except RefiError as exc:
+        err.print(f"[red]Refused, nothing imported: {exc}[/red]")
+        return 1
+    counts = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in result.counts.items() if n)
+    console.print(f"Merged {name} into {project.slug}: {counts or 'nothing new'}.")
+    for line in result.warnings:
+        console.print(f"  note: {line}")
+    for line in result.unsupported:
+        console.print(f"  not imported: {line}")
+    return 0
+
+
 @app.command("import")
 def import_(
     project: Annotated[str, typer.Argument(help="The project's slug.")],
@@ -199,7 +230,8 @@ def import_(
         int | None, typer.Option(help="Number of the search episode the files came from.")
     ] = None,
 ) -> None:
-    """Import reference files (RIS, MEDLINE, PubMed XML, BibTeX, EndNote XML, CSV/TSV/XLSX, CSL-JSON).
+    """Import reference files (RIS, MEDLINE, PubMed XML, BibTeX, EndNote XML, CSV/TSV/XLSX, CSL-JSON),
+    or a REFI-QDA project (.qdpx) whose codes, sources, coding and notes merge in by GUID.
 
     Each file lands whole or not at all; duplicates are then found automatically.
     """
@@ -225,6 +257,9 @@ def import_(
         except OSError as exc:
             err.print(f"[red]{path}: cannot be read ({exc.strerror or exc}).[/red]")
             refused += 1
+            continue
+        if _is_refi_project(data):
+            refused += _merge_refi_file(found, path.name, data)
             continue
         try:
             batch = store_upload(found, None, path.name, data, chosen)
