@@ -443,7 +443,10 @@ def export(
     from retroduce.exchange import refi
     from retroduce.exchange.refi_export import project_to_refi
 
+    from retroduce.coding.codebook import ensure_codebook
+
     with console.status("Gathering the project"):
+        ensure_codebook(found)  # the realist kinds, so a review not yet coded still has a codebook
         model = project_to_refi(found)
     data = refi.write_qdpx(model) if format == "qdpx" else refi.codebook_qdc(model)
     out.write_bytes(data)

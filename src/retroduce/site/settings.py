@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "retroduce.documents",
     "retroduce.coding",
     "retroduce.reports",
+    "retroduce.exchange",
 ]
 
 MIDDLEWARE = [

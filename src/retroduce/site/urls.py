@@ -7,6 +7,7 @@ from retroduce.coding import views as coding
 from retroduce.core import views as core
 from retroduce.core.auth import LoginView
 from retroduce.documents import views as documents
+from retroduce.exchange import views as exchange
 from retroduce.reports import views as reports
 from retroduce.screening import views as screening
 from retroduce.sources import views as sources
@@ -204,6 +205,14 @@ urlpatterns = [
     path("p/<slug:slug>/coding/memos/", coding_pages.memos, name="memos"),
     path("p/<slug:slug>/coding/memos/new", coding.memo_create, name="memo_create"),
     path("p/<slug:slug>/coding/memos/<int:memo_id>/edit", coding.memo_update, name="memo_update"),
+    path("projects/restore", exchange.project_restore, name="project_restore"),
+    path("p/<slug:slug>/exchange/", exchange.exchange, name="exchange"),
+    path("p/<slug:slug>/exchange/import", exchange.exchange_import, name="exchange_import"),
+    path(
+        "p/<slug:slug>/exchange/download.<str:fmt>",
+        exchange.exchange_download,
+        name="exchange_download",
+    ),
     path("p/<slug:slug>/reports/", reports.reports, name="reports"),
     path("p/<slug:slug>/reports/report.<str:fmt>", reports.report_download, name="report_download"),
     path(
