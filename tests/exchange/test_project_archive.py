@@ -371,3 +371,15 @@ def test_a_randomly_generated_project_round_trips(team, spec):
         restored = restore_archive(data, "random.zip", owner).project
         assert _json(archive_project(restored)) == _json(data)
         transaction.set_rollback(True)
+
+
+def test_backup_archives_every_project_and_each_restores(full_demo, team, tmp_path):
+    result = runner.invoke(app, ["backup", "--out", str(tmp_path / "nightly")])
+    assert result.exit_code == 0, result.output
+    files = sorted(p.name for p in (tmp_path / "nightly").iterdir())
+    assert files == sorted(f"{p.slug}.zip" for p in Project.objects.all())
+    data = (tmp_path / "nightly" / "icl.zip").read_bytes()
+    records = team.project.memberships.count()
+    forget_project(team.project)
+    restored = restore_archive(data, "icl.zip", team.users["owner"]).project
+    assert restored.slug == "icl" and restored.memberships.count() == records

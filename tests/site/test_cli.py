@@ -18,6 +18,7 @@ ALL_COMMANDS = [
     "createuser",
     "projects",
     "check",
+    "backup",
     "settings",
     "import",
     "export",

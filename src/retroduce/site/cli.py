@@ -164,6 +164,44 @@ def projects() -> None:
 
 
 @app.command()
+def backup(
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Folder for the backup (default: RETRODUCE_HOME/backups/<time>)."),
+    ] = None,
+) -> None:
+    """Back up every project as an archive, and the SQLite database file itself when SQLite is used.
+
+    Restore a project with `retroduce restore FILE.zip`; see the README's backup section.
+    """
+    import datetime as dt
+
+    _start()
+    from django.conf import settings
+
+    from retroduce.core.models import Project
+    from retroduce.exchange.archive import archive_project
+    from retroduce.site.runtime import backup_sqlite
+
+    folder = out or settings.HOME / "backups" / dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    folder.mkdir(parents=True, exist_ok=True)
+    database = backup_sqlite("manual")
+    if database is not None:
+        console.print(f"Database: {database}")
+    projects = list(Project.objects.order_by("slug"))
+    with _progress_bar() as progress:
+        bar = progress.add_task("Archiving projects", total=len(projects))
+        for project in projects:
+            target = folder / f"{project.slug}.zip"
+            # Written under a temporary name first, so a backup cut short never looks complete.
+            partial = target.with_suffix(".zip.partial")
+            partial.write_bytes(archive_project(project))
+            partial.replace(target)
+            progress.advance(bar)
+    console.print(f"Archived {len(projects)} project(s) in {folder}")
+
+
+@app.command()
 def check(project: Annotated[str, typer.Argument(help="The project's slug.")]) -> None:
     """Check that every object in a project has the event that created it (audit trail)."""
     _start()
