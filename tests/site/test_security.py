@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from retroduce.site import config
 
@@ -54,6 +56,22 @@ def test_cookies_are_secure_unless_every_host_is_local(monkeypatch):
     assert config.secure_cookies(["review.example.org"]) is True
     monkeypatch.setenv("RETRODUCE_SECURE_COOKIES", "0")
     assert config.secure_cookies(["review.example.org"]) is False
+
+
+def test_a_sign_in_expires_after_the_configured_hours(team):
+    from django.contrib.sessions.models import Session
+    from django.test import Client
+
+    from tests.conftest import PASSWORD
+
+    assert settings.SESSION_COOKIE_AGE == 10 * 3600  # RETRODUCE_SESSION_HOURS' default
+    client = Client()
+    response = client.post("/login/", {"username": "owner", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.cookies["sessionid"]["max-age"] == 10 * 3600
+    # Once the lifetime has passed the server no longer knows the session.
+    Session.objects.update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    assert "/login" in client.get("/").url
 
 
 def test_bad_settings_fail_loudly_and_name_the_variable(monkeypatch):

@@ -56,6 +56,11 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("RETRODUCE_LOGIN_WINDOW", "900", "Window in seconds for the sign-in rate limit."),
     Setting(
+        "RETRODUCE_SESSION_HOURS",
+        "10",
+        "Hours a sign-in lasts before the person must sign in again (a working day by default).",
+    ),
+    Setting(
         "RETRODUCE_INPROCESS_WORKER",
         "1",
         "1 runs a background-task worker thread inside `retroduce serve`; 0 leaves tasks to "

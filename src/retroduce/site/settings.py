@@ -80,6 +80,9 @@ LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 LOGIN_ATTEMPTS = config.integer("RETRODUCE_LOGIN_ATTEMPTS", minimum=1)
 LOGIN_WINDOW_SECONDS = config.integer("RETRODUCE_LOGIN_WINDOW", minimum=1)
+# An absolute lifetime, not a sliding one: renewing on every request would cost a session write
+# per page, and a forgotten browser on a shared ward computer still signs out by evening.
+SESSION_COOKIE_AGE = config.integer("RETRODUCE_SESSION_HOURS", minimum=1) * 3600
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
