@@ -107,6 +107,8 @@ def test_a_new_code_and_fragment_merge_in_without_duplicating_what_is_there(team
         "memos_matched": 1,
         "appraisals_added": 0,
         "appraisals_matched": 0,
+        "pdf_areas_added": 0,
+        "pdf_areas_matched": 0,
     }
     after = _snapshot(project)
     assert after["codes"] == before["codes"] + 1

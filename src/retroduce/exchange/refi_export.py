@@ -4,8 +4,14 @@ Mapping (the exchange issue asks us to choose and document it):
 - users: the project's members, with GUIDs derived from the account (stable within a database);
 - codebook: the code tree with our UUIDs as GUIDs. The built-in top-level kinds are folder codes
   (isCodable false) unless passages were coded with the kind itself;
-- sources: every extracted document as a text source whose plain text is exactly our extracted
-  text, so fragments are text selections with the same code-point offsets;
+- sources: every extracted document as a source whose plain text is exactly our extracted text, so
+  every fragment is a text selection (PlainTextSelection) with the same code-point offsets, counted
+  from 0 (section 10.2). A PDF whose file we still have is a PDF source (section 10.3): the PDF
+  itself is the original, and our text is its text representation, which holds the text
+  selections. Each fragment whose quote can be found on its page of the PDF is also a PDF area
+  selection (PDFSelection) with the same codes, coder and date, for software that codes PDFs as
+  pictures (NVivo, ATLAS.ti): see `_pdf_areas` for its GUID, name and coordinates. Other documents
+  (HTML, DOCX, plain text, a PDF whose file is gone) are text sources;
 - notes: memos; a memo on a fragment is also referenced from its selection, one on a document from
   its source;
 - appraisals: case variables (Relevance, Rigour, Richness, Appraisal rationale), one case per
@@ -16,13 +22,21 @@ Mapping (the exchange issue asks us to choose and document it):
 
 from __future__ import annotations
 
+import re
 import uuid
+from collections.abc import Iterable, Sequence
+
+import pypdfium2 as pdfium
 
 from retroduce.coding.codebook import code_tree
-from retroduce.coding.models import Appraisal, Code, FragmentCode, Memo
+from retroduce.coding.models import Appraisal, Code, Fragment, FragmentCode, Memo
 from retroduce.core.models import Project
+from retroduce.documents.extraction.pdf import _PDFIUM
 from retroduce.documents.models import Document
+from retroduce.documents.pdfareas import Area, areas_for
+from retroduce.documents.services import stored_path
 from retroduce.exchange import refi
+from retroduce.exchange.refi.model import derived_guid
 
 APPRAISAL_VARIABLES = (
     ("relevance", "Relevance"),
@@ -38,6 +52,118 @@ def _user_guid(user_id: int | None, username: str) -> str:
 
 def _variable_guid(project: Project, key: str) -> str:
     return str(uuid.uuid5(project.uuid, f"variable:{key}"))
+
+
+def area_guid(selection_guid: str) -> str:
+    """The GUID of the PDF area of a text selection: derived (UUID 5) from the selection's GUID,
+    so the same export gives the same GUIDs and a reader can tell the area belongs to it."""
+    return derived_guid("pdf-area", str(uuid.UUID(selection_guid.strip())))
+
+
+# The name of such an area also says which passage it is (a reader that renumbers GUIDs may
+# keep names): "<quote…> (area of passage <fragment UUID>)".
+AREA_NAME = re.compile(
+    r"\(area of passage ([0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12})\)", re.IGNORECASE
+)
+
+
+def area_name(quote: str, selection_guid: str) -> str:
+    return f"{quote[:60]} (area of passage {selection_guid})"
+
+
+def media_box_shifts(pdf: bytes, pages: Iterable[int]) -> dict[int, tuple[float, float]]:
+    """For each page (numbered from 1), how far the corner `pdfareas` measures from (the bottom-left
+    of the page's bounding box: its crop box within its media box) lies from the bottom-left of
+    the media box, which REFI-QDA measures from (section 10.3). (0, 0) for nearly every PDF.
+
+    PDFium reads a page's own MediaBox only, not one inherited from the page tree; a page without
+    its own is taken to be unshifted (its crop box, if any, is then almost always inherited too).
+    A PDF or page that cannot be read is left out: the caller takes (0, 0).
+    """
+    shifts: dict[int, tuple[float, float]] = {}
+    wanted = sorted(set(pages))
+    if not wanted:
+        return shifts
+    with _PDFIUM:
+        try:
+            doc = pdfium.PdfDocument(pdf)
+        except pdfium.PdfiumError:
+            return shifts
+        try:
+            for number in wanted:
+                if not 1 <= number <= len(doc):
+                    continue
+                page = doc[number - 1]
+                try:
+                    left, bottom, _right, _top = page.get_bbox()
+                    media = page.get_mediabox(fallback_ok=False)
+                    if media is None:
+                        shifts[number] = (0.0, 0.0)
+                    else:
+                        x0, y0, x1, y1 = media
+                        shifts[number] = (left - min(x0, x1), bottom - min(y0, y1))
+                finally:
+                    page.close()
+        except pdfium.PdfiumError:
+            return shifts
+        finally:
+            doc.close()
+    return shifts
+
+
+def _pdf_areas(
+    pdf: bytes,
+    fragments: Sequence[Fragment],
+    coder: dict[int, str],
+) -> tuple[refi.PDFSelection, ...]:
+    """The PDF area of each fragment whose quote `pdfareas` finds on the fragment's page.
+
+    - GUID: `area_guid` of the fragment's UUID; name: `area_name`, which ends in "(area of passage
+      <UUID>)". Our reader skips such an area as a copy of its text selection (refi_merge).
+    - Codes, coder and date: the fragment's. Its memos stay on the text selection only, so a
+      reader that takes both does not get each memo twice.
+    - Page: counted from 0. Section 10.3 says only "the page number"; the standard's example 2
+      (Annex A.2, a project written by ATLAS.ti 8.4) has areas on page="0" and page="1" of a
+      PDF, the first on its first page. pdfareas counts from 1, hence `area.page - 1`.
+    - Area: PDF points with the origin at the bottom-left of the page's media box (section 10.3),
+      firstX/firstY the lower-left and secondX/secondY the upper-right corner, in whole points
+      (the XSD's xsd:integer) rounded outward, so the rectangle still covers every glyph.
+    """
+    wanted = [(f.page, f.quote) for f in fragments]
+    found = areas_for(pdf, wanted)
+    shifts = media_box_shifts(pdf, {a.page for a in found if a is not None})
+    areas = []
+    for fragment, area in zip(fragments, found, strict=True):
+        if area is None:
+            continue
+        dx, dy = shifts.get(area.page, (0.0, 0.0))
+        moved = Area(area.page, area.x1 + dx, area.y1 + dy, area.x2 + dx, area.y2 + dy)
+        first_x, first_y, second_x, second_y = moved.whole_points()
+        areas.append(
+            refi.PDFSelection(
+                guid=area_guid(str(fragment.uuid)),
+                name=area_name(fragment.quote, str(fragment.uuid)),
+                page=area.page - 1,
+                first_x=first_x,
+                first_y=first_y,
+                second_x=second_x,
+                second_y=second_y,
+                coder_guid=coder.get(fragment.coder_id),
+                created=fragment.created_at,
+                code_guids=tuple(str(c.uuid) for c in fragment.codes.all()),
+            )
+        )
+    return tuple(areas)
+
+
+def _original_pdf(document: Document) -> bytes | None:
+    """The document's PDF as it was attached, when it is a PDF and its file is still there."""
+    if document.file_format != "pdf" or not document.stored_file:
+        return None
+    try:
+        return stored_path(document).read_bytes()
+    except OSError:
+        return None
 
 
 def _codebook(project: Project) -> tuple[refi.Code, ...]:
@@ -90,7 +216,8 @@ def project_to_refi(project: Project) -> refi.Project:
         "pk"
     )
     for document in documents.prefetch_related("fragments__codes"):
-        selections = tuple(
+        fragments = list(document.fragments.all())
+        selections: tuple[refi.Selection, ...] = tuple(
             refi.TextSelection(
                 guid=str(f.uuid),
                 name=f.quote[:60],
@@ -101,14 +228,18 @@ def project_to_refi(project: Project) -> refi.Project:
                 code_guids=tuple(str(c.uuid) for c in f.codes.all()),
                 note_guids=tuple(str(m.uuid) for m in memos if m.fragment_id == f.pk),
             )
-            for f in document.fragments.all()
+            for f in fragments
         )
+        pdf = _original_pdf(document)
+        if pdf is not None:
+            selections += _pdf_areas(pdf, fragments, guid_of)
         sources.append(
             refi.Source(
                 guid=str(document.uuid),
                 name=document.title,
-                kind="text",
+                kind="pdf" if pdf is not None else "text",
                 plain_text=document.text,
+                original_bytes=pdf,
                 selections=selections,
                 note_guids=tuple(str(m.uuid) for m in memos if m.document_id == document.pk),
             )

@@ -5,9 +5,10 @@ Every GUID is kept as the object's UUID, unless another project in this database
 names both. Text sources become documents (their plain text is the extracted text, so selections
 keep their offsets), codes keep their tree, text selections become fragments, notes become memos.
 Our own appraisal cases (variables Relevance, Rigour, Richness, Appraisal rationale) become
-appraisals; sets and links become memos, each listed in the warnings. What has no place here yet
-(PDF area selections, other cases and variables, the original coders) is listed in the import
-report, never dropped silently. The whole restore is one transaction: a failure leaves the
+appraisals; sets and links become memos, each listed in the warnings. A PDF source becomes a PDF
+document; its area selections are matched to our own passages or, from other tools, turned into
+passages from the text inside the area. What has no place here (other cases and variables, the
+original coders, areas without text) is listed in the import report, never dropped silently. The whole restore is one transaction: a failure leaves the
 database as it was.
 
 The restore is refi_merge's merge into a new, empty project.
@@ -40,6 +41,7 @@ def restore_refi(data: bytes, file_name: str, owner: AbstractBaseUser) -> Restor
         "fragments": n["fragments_added"],
         "memos": n["memos_added"],
         "appraisals": n["appraisals_added"],
+        "PDF areas matched to passages": n.get("pdf_areas_matched", 0),
     }
     record(project, owner, "restored", project, after={"file": file_name, **result.counts})
     return result

@@ -9,6 +9,14 @@ ATLAS.ti or MAXQDA after more coding) adds only what is new:
 - a source whose GUID is a document here keeps the document. Its selections that are fragments
   here add the codes the fragment lacks; new selections become fragments only when the
   document's text is the source's plain text (otherwise the offsets could point anywhere);
+- a new PDF source becomes a PDF document that keeps the PDF, with the text representation as
+  its text (refi_restore_parts.document_from_source says how its pages are found). Its text
+  selections are fragments as above. A PDF area selection that is the area of one of the
+  source's text selections (our export writes one beside each passage, ATLAS.ti writes a
+  quotation both ways) is that passage, restored once (counted as pdf_areas_matched). Any other
+  area (NVivo's or ATLAS.ti's region codings) becomes a fragment where the text PDFium finds in
+  the area is in the document's text, on the same page when the pages are known (counted in
+  fragments_added and pdf_areas_added); an area whose text is not found is reported unsupported;
 - notes, appraisal cases, sets and links: what is here already is left as it is.
 GUIDs of another project in this database get new UUIDs (see refi_restore_parts). The whole
 import is one transaction: a failure leaves the project as it was.
@@ -28,13 +36,18 @@ from retroduce.coding.models import Appraisal, Code, CodeKind, Fragment, Fragmen
 from retroduce.core.events import account, record
 from retroduce.core.models import Project
 from retroduce.documents.models import Document
+from retroduce.documents.services import stored_path
 from retroduce.exchange import refi
+from retroduce.exchange.refi_export import media_box_shifts
 from retroduce.exchange.refi_restore_parts import (
     APPRAISAL_FIELDS,
     KIND_BY_NAME,
     Guids,
+    NotRestorable,
     RestoreResult,
     appraisal_case,
+    area_of,
+    area_text,
     document_from_source,
     file_labels,
     fragment_from_selection,
@@ -44,7 +57,9 @@ from retroduce.exchange.refi_restore_parts import (
     memo_kind_and_text,
     parsed_uuid,
     set_memo_text,
+    source_file,
     stored_files_removed_on_failure,
+    text_guid_index,
 )
 
 __all__ = ["COUNTS", "RestoreResult", "merge_model", "merge_refi"]
@@ -61,6 +76,8 @@ COUNTS = (
     "memos_matched",
     "appraisals_added",
     "appraisals_matched",
+    "pdf_areas_added",
+    "pdf_areas_matched",
 )
 
 
@@ -172,14 +189,18 @@ class _Merge:
         document = self.guids.existing("document", source.guid)
         if document is not None:
             self.n["documents_matched"] += 1
-        elif source.kind != "text" or not source.plain_text:
-            self.result.unsupported.append(
-                f"source “{source.name}” ({source.guid}): {source.kind} sources without text are not restored yet"
-            )
-            return
         else:
+            try:
+                file = source_file(source)
+            except NotRestorable as exc:
+                self.result.unsupported.append(
+                    f"{source.kind} source “{source.name}” ({source.guid}): {exc}"
+                )
+                return
             uuid_ = self.guids.new_uuid("document", source.guid, f"“{source.name}”")
-            document = document_from_source(self.project, source, uuid_, self.actor, self.written)
+            document = document_from_source(
+                self.project, source, file, uuid_, self.actor, self.written, self.result.warnings
+            )
             self.guids.add("document", document)
             self.n["documents_added"] += 1
             self.log(document, {"title": document.title})
@@ -193,18 +214,53 @@ class _Merge:
                 f"on source “{source.name}” ({source.guid})"
             )
         same_text = document.text == source.plain_text
+        text_guids = text_guid_index(source)
+        own_areas: list[refi.PDFSelection] = []
         for selection in source.selections:
-            if not isinstance(selection, refi.TextSelection):
-                self.result.unsupported.append(
-                    f"PDF area selection {selection.guid} in “{source.name}”"
-                )
-                continue
-            fragment = self.selection(source, selection, document, same_text)
-            if fragment is None:
-                continue
-            self.fragments[key(selection.guid)] = fragment
-            for guid in selection.note_guids:
-                self.memo_targets[key(guid)] = {"fragment": fragment}
+            if isinstance(selection, refi.TextSelection):
+                self.place(selection, self.selection(source, selection, document, same_text))
+            elif area_of(selection, text_guids) is not None:
+                self.n["pdf_areas_matched"] += 1  # the same passage as its text selection
+            else:
+                own_areas.append(selection)
+        if own_areas:
+            pdf = self.pdf_of(source, document)
+            shifts = media_box_shifts(pdf, {a.page + 1 for a in own_areas}) if pdf else {}
+            for selection in own_areas:
+                self.place(selection, self.area(source, selection, document, pdf, shifts))
+
+    def place(self, selection: refi.Selection, fragment: Fragment | None) -> None:
+        """Remember the fragment a selection is, for the notes and sets that refer to it."""
+        if fragment is None:
+            return
+        self.fragments[key(selection.guid)] = fragment
+        for guid in selection.note_guids:
+            self.memo_targets[key(guid)] = {"fragment": fragment}
+
+    def pdf_of(self, source: refi.Source, document: Document) -> bytes:
+        """The PDF a source's areas are measured on: the file's, else the document's here."""
+        if source.original_bytes:
+            return source.original_bytes
+        if document.file_format == "pdf" and document.stored_file:
+            try:
+                return stored_path(document).read_bytes()
+            except OSError:
+                pass
+        return b""
+
+    def matched(
+        self, source: refi.Source, selection: refi.Selection, fragment: Fragment, document: Document
+    ) -> Fragment | None:
+        """A selection that is a fragment here already: it adds the codes the fragment lacks."""
+        if fragment.document_id != document.pk:
+            self.result.warnings.append(
+                f"selection {selection.guid} of “{source.name}” is a fragment of another "
+                "document here; left as it is"
+            )
+            return None
+        self.n["fragments_matched"] += 1
+        self.codings(fragment, selection, created=False)
+        return fragment
 
     def selection(
         self,
@@ -215,15 +271,7 @@ class _Merge:
     ) -> Fragment | None:
         fragment = self.guids.existing("fragment", selection.guid)
         if isinstance(fragment, Fragment):
-            if fragment.document_id != document.pk:
-                self.result.warnings.append(
-                    f"selection {selection.guid} of “{source.name}” is a fragment of another "
-                    "document here; left as it is"
-                )
-                return None
-            self.n["fragments_matched"] += 1
-            self.codings(fragment, selection, created=False)
-            return fragment
+            return self.matched(source, selection, fragment, document)
         if not same_text:
             self.result.warnings.append(
                 f"selection {selection.guid} of “{source.name}” skipped: the document "
@@ -235,6 +283,11 @@ class _Merge:
                 f"selection {selection.guid} lies outside “{source.name}”; skipped"
             )
             return None
+        return self.new_fragment(source, selection, document)
+
+    def new_fragment(
+        self, source: refi.Source, selection: refi.TextSelection, document: Document
+    ) -> Fragment:
         uuid_ = self.guids.new_uuid("fragment", selection.guid, f"in “{source.name}”")
         fragment = fragment_from_selection(document, selection, uuid_)
         self.guids.add("fragment", fragment)
@@ -242,7 +295,42 @@ class _Merge:
         self.codings(fragment, selection, created=True)
         return fragment
 
-    def codings(self, fragment: Fragment, selection: refi.TextSelection, created: bool) -> None:
+    def area(
+        self,
+        source: refi.Source,
+        selection: refi.PDFSelection,
+        document: Document,
+        pdf: bytes,
+        shifts: dict[int, tuple[float, float]],
+    ) -> Fragment | None:
+        """A PDF area of its own (not one of a text selection's): the passage its text is."""
+        fragment = self.guids.existing("fragment", selection.guid)
+        if isinstance(fragment, Fragment):
+            return self.matched(source, selection, fragment, document)
+        what = f"PDF area selection {selection.guid} in “{source.name}”"
+        if not pdf:
+            self.result.unsupported.append(f"{what}: the PDF is not in the file")
+            return None
+        found = area_text(document, pdf, selection, shifts)
+        if found.problem is not None:
+            self.result.unsupported.append(f"{what}: {found.problem}")
+            return None
+        if found.note is not None:
+            self.result.warnings.append(f"{what}: {found.note}")
+        passage = refi.TextSelection(
+            guid=selection.guid,
+            name=selection.name,
+            start=found.start,
+            end=found.end,
+            coder_guid=selection.coder_guid,
+            created=selection.created,
+            code_guids=selection.code_guids,
+            note_guids=selection.note_guids,
+        )
+        self.n["pdf_areas_added"] += 1
+        return self.new_fragment(source, passage, document)
+
+    def codings(self, fragment: Fragment, selection: refi.Selection, created: bool) -> None:
         has = set() if created else set(fragment.codings.values_list("code_id", flat=True))
         added = []
         for guid in selection.code_guids:

@@ -11,6 +11,7 @@ whole table, not per project, so a GUID can already be:
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 import uuid
@@ -36,10 +37,17 @@ from retroduce.coding.models import (
 from retroduce.core.events import account
 from retroduce.core.files import store_file
 from retroduce.core.models import Project
+from retroduce.documents.extraction import Extracted, ExtractionError, extract
 from retroduce.documents.models import Document
+from retroduce.documents.pdfareas import Area, text_in_area
 from retroduce.exchange import refi
 from retroduce.exchange.refi.model import walk_codes
-from retroduce.exchange.refi_export import APPRAISAL_VARIABLES
+from retroduce.exchange.refi_export import (
+    APPRAISAL_VARIABLES,
+    AREA_NAME,
+    area_guid,
+    media_box_shifts,
+)
 
 KIND_BY_NAME = {name: (kind, colour) for kind, name, colour in BUILTIN_KINDS}
 # The variables our export writes for an appraisal: label in the file -> Appraisal field.
@@ -180,37 +188,264 @@ def stored_files_removed_on_failure() -> Iterator[list[str]]:
         raise
 
 
+class NotRestorable(Exception):
+    """A source that cannot become a document here; str() says why."""
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """A restored document's text and pages. `notes` are for the user (the import report and the
+    document's warnings); `extraction_notes` only for the document, as extraction gives them."""
+
+    text: str
+    pages: list[list[int]]
+    needs_ocr: bool = False
+    pages_without_text: tuple[int, ...] = ()
+    notes: tuple[str, ...] = ()
+    extraction_notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """What a new document keeps of a source: its file (the PDF, or the plain text as a .txt)
+    and its text and pages."""
+
+    data: bytes
+    file_name: str
+    file_format: str
+    layout: _Layout
+
+
+def _extracted(result: Extracted, notes: tuple[str, ...] = ()) -> _Layout:
+    return _Layout(
+        text=result.text,
+        pages=[[p.start, p.end] for p in result.pages],
+        needs_ocr=result.needs_ocr,
+        pages_without_text=result.pages_without_text,
+        notes=notes,
+        extraction_notes=result.warnings,
+    )
+
+
+def _pdf_layout(source: refi.Source, pdf: bytes, file_name: str) -> _Layout:
+    """A PDF source's text is its text representation (the file's text selections count in it).
+    Its pages are those of our own extraction of the PDF when that gives the same text, so our
+    own exports come back page for page; otherwise one page holds the whole text. A PDF without
+    a representation gets the text we extract. NotRestorable when there is no text either way."""
+    extracted: Extracted | None = None
+    problem = ""
+    try:
+        extracted = extract(pdf, file_name)
+    except ExtractionError as exc:
+        problem = exc.reason
+    else:
+        if extracted.kind != "pdf":
+            extracted, problem = None, "the file is not a PDF"
+    if source.plain_text:
+        if extracted is not None and extracted.text == source.plain_text:
+            return _extracted(extracted)
+        why = (
+            f"its PDF cannot be read here ({problem})"
+            if extracted is None
+            else "Retroduce extracts a different text from the PDF"
+        )
+        note = (
+            f"the text is the file's text representation of the PDF, but {why}, so its "
+            "pages are not known: the whole text is one page here"
+        )
+        return _Layout(source.plain_text, [[0, len(source.plain_text)]], notes=(note,))
+    if extracted is not None and extracted.text:
+        note = "the file has no text representation of the PDF; its text is extracted here"
+        return _extracted(extracted, (note,))
+    raise NotRestorable(
+        "the file has no text representation of the PDF, and "
+        + (f"the PDF cannot be read here ({problem})" if extracted is None else "it has no text")
+    )
+
+
+def source_file(source: refi.Source) -> SourceFile:
+    """A text source: its plain text, kept as a .txt file. A PDF source: its PDF, with its text
+    and pages as `_pdf_layout` finds them; one whose PDF is not in the file is restored from its
+    text representation alone. NotRestorable when the file gives no text."""
+    if source.kind == "pdf" and source.original_bytes:
+        name = f"{source.guid}.pdf"
+        return SourceFile(
+            source.original_bytes, name, "pdf", _pdf_layout(source, source.original_bytes, name)
+        )
+    if not source.plain_text:
+        raise NotRestorable(
+            "the file holds neither the PDF nor a text representation of it"
+            if source.kind == "pdf"
+            else "the source has no text"
+        )
+    notes = ("the PDF is not in the file; restored from its text alone",)
+    layout = _Layout(
+        source.plain_text,
+        [[0, len(source.plain_text)]],
+        notes=notes if source.kind == "pdf" else (),
+    )
+    return SourceFile(source.plain_text.encode(), f"{source.guid}.txt", "txt", layout)
+
+
 def document_from_source(
     project: Project,
     source: refi.Source,
+    file: SourceFile,
     uuid_: uuid.UUID,
     actor: AbstractBaseUser | None,
     written: list[str],
+    warnings: list[str],
 ) -> Document:
-    """A text source as a ready document whose text is the source's plain text."""
-    raw = source.plain_text.encode()
+    """A source as a ready document, its file stored; what the user should know goes to
+    `warnings` (and to the document's own warnings)."""
+    layout = file.layout
+    warnings.extend(f"source “{source.name}” ({source.guid}): {n}" for n in layout.notes)
     document = Document.objects.create(
         uuid=uuid_,
         project=project,
         kind=Document.Kind.OTHER,
         title=source.name[:500] or "Untitled source",
-        file_name=f"{source.guid}.txt"[:300],
-        file_format="txt",
-        size=len(raw),
-        sha256=hashlib.sha256(raw).hexdigest(),
+        file_name=file.file_name[:300],
+        file_format=file.file_format,
+        size=len(file.data),
+        sha256=hashlib.sha256(file.data).hexdigest(),
         status=Document.Status.READY,
-        text=source.plain_text,
-        pages=[[0, len(source.plain_text)]],
+        text=layout.text,
+        pages=layout.pages,
+        needs_ocr=layout.needs_ocr,
+        pages_without_text=list(layout.pages_without_text),
+        warnings=[*layout.notes, *layout.extraction_notes],
         extraction=1,
         extracted_at=timezone.now(),
         created_by=account(actor),
     )
     document.stored_file = store_file(
-        "documents", project.slug, document.uuid, document.file_name, raw
+        "documents", project.slug, document.uuid, document.file_name, file.data
     )
     written.append(document.stored_file)
     document.save(update_fields=["stored_file"])
     return document
+
+
+# --- PDF area selections ------------------------------------------------------------------------
+
+
+def area_of(selection: refi.PDFSelection, text_guids: dict[str, str]) -> str | None:
+    """The text selection (GUID as in the file) of the same source that a PDF area is the area
+    of, or None for an area of its own. `text_guids` maps key() of each text selection's GUID,
+    and key() of the GUID our export gives its area, to that GUID.
+
+    An area is a text selection's when its GUID is that selection's area GUID (our export), or the
+    selection's own GUID (ATLAS.ti writes a quotation of a PDF both ways under one GUID, as in the
+    standard's example 2, Annex A.2), or its name ends "(area of passage <GUID>)".
+    """
+    found = text_guids.get(key(selection.guid))
+    if found is None and (named := AREA_NAME.search(selection.name)):
+        found = text_guids.get(key(named.group(1)))
+    return found
+
+
+def text_guid_index(source: refi.Source) -> dict[str, str]:
+    """For area_of: each text selection of a source under its own GUID and its area's GUID."""
+    index: dict[str, str] = {}
+    for selection in source.selections:
+        if isinstance(selection, refi.TextSelection):
+            index[key(selection.guid)] = selection.guid
+            if parsed_uuid(selection.guid) is not None:
+                index[key(area_guid(selection.guid))] = selection.guid
+    return index
+
+
+@dataclass(frozen=True)
+class AreaText:
+    """Where a foreign PDF area's text is in a document, or why it is not found."""
+
+    start: int = 0
+    end: int = 0
+    problem: str | None = None
+    note: str | None = None
+
+
+# Left out when an area's text is looked up: whitespace and control characters (the line breaks
+# differ between PDFium's text of the area and a document's text), and hyphens, whose presence
+# depends on where a line broke (see documents.pdfareas, which matches quotes the same way).
+_LOOSE = r"\s\x00-\x1f\x7f-\x9f\-\u00ad\u2010\u2011"
+_KEPT = re.compile(f"[^{_LOOSE}]+")
+_DROPPED = re.compile(f"[{_LOOSE}]")
+
+
+def find_loosely(text: str, needle: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Each [start, end) in text[start:end] that reads as `needle` when whitespace, control
+    characters and hyphens are left out of both, as offsets into `text`, first one first.
+    The spans start and end on characters of the needle, never on left-out ones."""
+    wanted = _DROPPED.sub("", needle)
+    if not wanted:
+        return []
+    parts: list[str] = []
+    key_starts: list[int] = []
+    text_starts: list[int] = []
+    at = 0
+    for run in _KEPT.finditer(text, start, end):
+        key_starts.append(at)
+        text_starts.append(run.start())
+        parts.append(run.group())
+        at += run.end() - run.start()
+    hay = "".join(parts)
+
+    def offset(k: int) -> int:
+        run = bisect.bisect_right(key_starts, k) - 1
+        return text_starts[run] + k - key_starts[run]
+
+    spans = []
+    found = hay.find(wanted)
+    while found >= 0:
+        spans.append((offset(found), offset(found + len(wanted) - 1) + 1))
+        found = hay.find(wanted, found + 1)
+    return spans
+
+
+def area_text(
+    document: Document,
+    pdf: bytes,
+    selection: refi.PDFSelection,
+    shifts: dict[int, tuple[float, float]] | None = None,
+) -> AreaText:
+    """Where the text PDFium finds in a foreign PDF area lies in the document's text.
+
+    The selection counts pages from 0 and measures from the bottom-left of the media box
+    (section 10.3; see refi_export._pdf_areas); `shifts` is refi_export.media_box_shifts of the
+    PDF for (at least) its page, worked out here when not given. The text is looked up on that
+    page of the document, or in the whole text when the document's pages are not the PDF's.
+    """
+    number = selection.page + 1
+    if shifts is None:
+        shifts = media_box_shifts(pdf, [number])
+    dx, dy = shifts.get(number, (0.0, 0.0))
+    area = Area(
+        number,
+        selection.first_x - dx,
+        selection.first_y - dy,
+        selection.second_x - dx,
+        selection.second_y - dy,
+    )
+    inside = text_in_area(pdf, area) if number >= 1 else None
+    if inside is None:
+        return AreaText(problem=f"page {number} is not in the PDF, or the PDF cannot be read")
+    if not inside:
+        return AreaText(problem=f"the area on page {number} holds no text (blank, or a picture)")
+    if len(document.pages) > 1 and number <= len(document.pages):
+        start, end = document.pages[number - 1]
+        where = f"on page {number} of the document"
+    else:
+        start, end, where = 0, len(document.text), "in the document"
+    spans = find_loosely(document.text, inside, start, end)
+    shown = inside if len(inside) <= 80 else inside[:79] + "…"
+    if not spans:
+        return AreaText(problem=f"its text “{shown}” is not found {where}")
+    note = None
+    if len(spans) > 1:
+        note = f"its text “{shown}” occurs {len(spans)} times {where}; took the first"
+    return AreaText(spans[0][0], spans[0][1], note=note)
 
 
 def fragment_from_selection(

@@ -478,19 +478,20 @@ def export(
                 out.write_bytes(references.records_xlsx(found))
         console.print(f"Wrote {out}: the project's records with their screening decisions.")
         return
+    from retroduce.coding.codebook import ensure_codebook
     from retroduce.exchange import refi
     from retroduce.exchange.refi_export import project_to_refi
-
-    from retroduce.coding.codebook import ensure_codebook
 
     with console.status("Gathering the project"):
         ensure_codebook(found)  # the realist kinds, so a review not yet coded still has a codebook
         model = project_to_refi(found)
     data = refi.write_qdpx(model) if format == "qdpx" else refi.codebook_qdc(model)
     out.write_bytes(data)
-    selections = sum(len(s.selections) for s in model.sources)
+    selections = sum(isinstance(x, refi.TextSelection) for s in model.sources for x in s.selections)
+    areas = sum(isinstance(x, refi.PDFSelection) for s in model.sources for x in s.selections)
     console.print(
-        f"Wrote {out}: {len(model.sources)} sources, {selections} coded passages, "
+        f"Wrote {out}: {len(model.sources)} sources, {selections} coded passages "
+        f"({areas} also as PDF areas), "
         f"{len(model.notes)} memos, {len(model.sets)} CMOCs as sets."
     )
 
