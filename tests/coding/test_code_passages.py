@@ -134,11 +134,10 @@ def test_removing_the_last_code_removes_the_fragment_and_the_log_keeps_the_quote
     document = ready_document("leadership.txt", TEXT.encode())
     context = _code(team, "Context")
     client = team.client("reviewer")
-    fragment_id = _post(
-        client, team, document, {"start": 0, "end": 25, "codes": [context.pk]}
-    ).json()["id"]
+    created = _post(client, team, document, {"start": 0, "end": 25, "codes": [context.pk]}).json()
     response = client.post(
-        reverse("fragment_uncode", args=[team.project.slug, fragment_id]), {"code": context.pk}
+        reverse("fragment_uncode", args=[team.project.slug, created["id"]]),
+        {"code": context.pk, "revision": created["revision"]},
     )
     assert response.status_code == 302
     assert not Fragment.objects.exists()

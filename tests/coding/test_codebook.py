@@ -102,7 +102,13 @@ def test_renaming_through_the_page_keeps_the_fragments(team, ready_document):
     client = team.client("reviewer")
     client.post(
         reverse("code_edit", args=[team.project.slug, code.pk]),
-        {"action": "update", "name": "Active listening", "description": "", "colour": "#123456"},
+        {
+            "action": "update",
+            "name": "Active listening",
+            "description": "",
+            "colour": "#123456",
+            "revision": code.revision,
+        },
     )
     code.refresh_from_db()
     assert code.name == "Active listening" and code.colour == "#123456"

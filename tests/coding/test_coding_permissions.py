@@ -77,11 +77,11 @@ CASES = {
     ),
     "fragment_uncode": (
         lambda t, w: reverse("fragment_uncode", args=[_slug(t), w["fragment"].pk]),
-        lambda t, w: {"code": w["code"].pk},
+        lambda t, w: {"code": w["code"].pk, "revision": w["fragment"].revision},
     ),
     "fragment_delete": (
         lambda t, w: reverse("fragment_delete", args=[_slug(t), w["fragment"].pk]),
-        lambda t, w: {},
+        lambda t, w: {"revision": w["fragment"].revision},
     ),
     "appraise": (
         lambda t, w: reverse("appraise", args=[_slug(t), w["document"].pk]),
@@ -93,7 +93,12 @@ CASES = {
     ),
     "memo_update": (
         lambda t, w: reverse("memo_update", args=[_slug(t), w["memo"].pk]),
-        lambda t, w: {"title": "Memo", "text": "changed", "kind": "analytic"},
+        lambda t, w: {
+            "title": "Memo",
+            "text": "changed",
+            "kind": "analytic",
+            "revision": w["memo"].revision,
+        },
     ),
     "code_create": (
         lambda t, w: reverse("code_create", args=[_slug(t)]),

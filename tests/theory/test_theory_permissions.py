@@ -97,7 +97,12 @@ REVIEW = {
     ),
     "cmoc_edit": (
         lambda t, w: reverse("cmoc_edit", args=[_s(t), w["cmoc"].pk]),
-        lambda t, w: {"action": "update", "context": "Changed", "outcome": "sharing"},
+        lambda t, w: {
+            "action": "update",
+            "context": "Changed",
+            "outcome": "sharing",
+            "revision": w["cmoc"].revision,
+        },
     ),
     "cmoc_chain": (
         lambda t, w: reverse("cmoc_edit", args=[_s(t), w["cmoc"].pk]),

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from retroduce.coding.models import BUILTIN_KINDS, Code, CodeKind, FragmentCode, Memo
+from retroduce.core.concurrency import claim_revision
 from retroduce.core.events import account
 from retroduce.core.events import record as log
 from retroduce.core.models import Project
@@ -143,9 +144,11 @@ def update_code(
     name: str | None = None,
     description: str | None = None,
     colour: str | None = None,
+    seen: int | None = None,
 ) -> Code:
     before = {"name": code.name, "description": code.description, "colour": code.colour}
     with transaction.atomic():
+        claim_revision(code, seen, "code")
         if name is not None and name.strip() != code.name:
             if code.builtin and code.parent_id is None:
                 raise DomainError("The built-in kinds keep their names.")
@@ -188,6 +191,7 @@ def move_code(code: Code, actor: AbstractBaseUser | None, new_parent: Code | Non
             raise DomainError("A code cannot be moved under itself or one of its own children.")
     before = {"parent": code.parent.name if code.parent else None}
     with transaction.atomic():
+        claim_revision(code, None, "code")  # a rename form opened before the move is now stale
         _check_name(code.project, new_parent, code.name, exclude=code.pk)
         code.parent = new_parent
         code.kind = new_parent.kind if new_parent else CodeKind.USER
@@ -238,6 +242,7 @@ def merge_codes(source: Code, target: Code, actor: AbstractBaseUser | None) -> C
                 merge_codes(child, twin, actor)
         Code.objects.filter(pk__in=_descendant_ids(target)).update(kind=target.kind)
         Memo.objects.filter(code=source).update(code=target)
+        claim_revision(source, None, "code")
         source.merged_into = target
         source.save(update_fields=["merged_into"])
         log(

@@ -37,6 +37,8 @@ BUILTIN_KINDS: list[tuple[str, str, str]] = [
 
 class Code(models.Model):
     uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    # Moved on by every save (core.concurrency), so a save from a stale form is refused.
+    revision = models.PositiveIntegerField(default=0, editable=False)
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="codes")
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
@@ -86,6 +88,8 @@ class Fragment(models.Model):
         LOST = "lost", "Not found in the new text"
 
     uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    # Moved on by every save (core.concurrency), so a save from a stale form is refused.
+    revision = models.PositiveIntegerField(default=0, editable=False)
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="fragments")
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
@@ -133,6 +137,8 @@ class Memo(models.Model):
         RETRODUCTIVE = "retroductive", "Retroductive inference"
 
     uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    # Moved on by every save (core.concurrency), so a save from a stale form is refused.
+    revision = models.PositiveIntegerField(default=0, editable=False)
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memos")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ANALYTIC)
     title = models.CharField(max_length=300)

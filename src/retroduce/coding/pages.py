@@ -18,6 +18,7 @@ from retroduce.coding.retrieval import (
     fragments_for_code,
     visible_documents,
 )
+from retroduce.core.concurrency import EditConflict, kept_text, seen_revision
 from retroduce.core.permissions import Action, can, project_for
 from retroduce.core.services import DomainError
 from retroduce.core.tables import table_response
@@ -111,10 +112,14 @@ def code_edit(request: HttpRequest, slug: str, code_id: int) -> HttpResponse:
                 name=request.POST.get("name"),
                 description=request.POST.get("description"),
                 colour=request.POST.get("colour"),
+                seen=seen_revision(request),
             )
             messages.success(request, f"Saved “{code}”.")
     except DomainError as exc:
         messages.error(request, str(exc))
+        if isinstance(exc, EditConflict):
+            said = {k: request.POST.get(k, "") for k in ("name", "description")}
+            messages.info(request, kept_text(said))
     return redirect("code", slug=project.slug, code_id=code.pk)
 
 

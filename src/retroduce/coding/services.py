@@ -18,6 +18,7 @@ from retroduce.coding.models import (
     Memo,
     SuggestionVerdict,
 )
+from retroduce.core.concurrency import claim_revision
 from retroduce.core.events import account
 from retroduce.core.events import record as log
 from retroduce.core.models import Project
@@ -81,6 +82,8 @@ def code_passage(
                 extraction=document.extraction,
                 coder=account(actor),
             )
+        else:
+            claim_revision(fragment, None, "coded passage")  # other tabs' forms are now stale
         added = []
         for code in codes:
             _coding, new = FragmentCode.objects.get_or_create(
@@ -104,9 +107,12 @@ def code_passage(
     return fragment
 
 
-def uncode(fragment: Fragment, code: Code, actor: AbstractBaseUser | None) -> Fragment | None:
+def uncode(
+    fragment: Fragment, code: Code, actor: AbstractBaseUser | None, seen: int | None = None
+) -> Fragment | None:
     """Remove one code; a fragment left with no code is removed too (and the log keeps it)."""
     with transaction.atomic():
+        claim_revision(fragment, seen, "coded passage")
         deleted, _ = FragmentCode.objects.filter(fragment=fragment, code=code).delete()
         if not deleted:
             raise DomainError("That passage does not carry that code.")
@@ -130,8 +136,11 @@ def _snapshot(fragment: Fragment) -> dict:
     }
 
 
-def delete_fragment(fragment: Fragment, actor: AbstractBaseUser | None) -> None:
+def delete_fragment(
+    fragment: Fragment, actor: AbstractBaseUser | None, seen: int | None = None
+) -> None:
     with transaction.atomic():
+        claim_revision(fragment, seen, "coded passage")
         codes = list(fragment.codes.values_list("name", flat=True))
         log(
             fragment.document.project,
@@ -190,7 +199,12 @@ def write_memo(
 
 
 def update_memo(
-    memo: Memo, actor: AbstractBaseUser | None, title: str, text: str, kind: str
+    memo: Memo,
+    actor: AbstractBaseUser | None,
+    title: str,
+    text: str,
+    kind: str,
+    seen: int | None = None,
 ) -> Memo:
     if kind not in Memo.Kind.values:
         raise DomainError(f"Unknown memo kind “{kind}”.")
@@ -198,6 +212,7 @@ def update_memo(
         raise DomainError("A memo needs a title.")
     before = {"title": memo.title, "text": memo.text, "kind": memo.kind}
     with transaction.atomic():
+        claim_revision(memo, seen, "memo")
         memo.title, memo.text, memo.kind = title.strip()[:300], text.strip(), kind
         memo.save()
         log(

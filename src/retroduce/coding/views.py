@@ -15,6 +15,7 @@ from retroduce.coding import services
 from retroduce.coding.codebook import live_codes
 from retroduce.coding.models import Code, Fragment, Memo
 from retroduce.coding.retrieval import visible_fragments
+from retroduce.core.concurrency import EditConflict, kept_text, seen_revision
 from retroduce.core.permissions import Action, project_for
 from retroduce.core.services import DomainError
 from retroduce.documents.models import Document
@@ -27,6 +28,7 @@ def _fragment_json(fragment: Fragment) -> dict:
         "end": fragment.end,
         "page": fragment.page,
         "quote": fragment.quote,
+        "revision": fragment.revision,
         "codes": [{"id": c.pk, "name": c.name} for c in fragment.codes.all()],
     }
 
@@ -72,7 +74,7 @@ def fragment_uncode(request: HttpRequest, slug: str, fragment_id: int) -> HttpRe
     fragment = _my_fragment(request, slug, fragment_id)
     code = get_object_or_404(Code, project=fragment.document.project, pk=request.POST.get("code"))
     try:
-        services.uncode(fragment, code, request.user)
+        services.uncode(fragment, code, request.user, seen_revision(request))
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
@@ -84,8 +86,12 @@ def fragment_uncode(request: HttpRequest, slug: str, fragment_id: int) -> HttpRe
 def fragment_delete(request: HttpRequest, slug: str, fragment_id: int) -> HttpResponse:
     fragment = _my_fragment(request, slug, fragment_id)
     back = _back(request, fragment)
-    services.delete_fragment(fragment, request.user)
-    messages.success(request, "Fragment removed; the History page keeps its quote.")
+    try:
+        services.delete_fragment(fragment, request.user, seen_revision(request))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Fragment removed; the History page keeps its quote.")
     return redirect(back)
 
 
@@ -145,6 +151,15 @@ def memo_update(request: HttpRequest, slug: str, memo_id: int) -> HttpResponse:
             request.POST.get("title", ""),
             request.POST.get("text", ""),
             request.POST.get("kind", memo.kind),
+            seen_revision(request),
+        )
+    except EditConflict as exc:
+        messages.error(request, str(exc))
+        messages.info(
+            request,
+            kept_text(
+                {"title": request.POST.get("title", ""), "text": request.POST.get("text", "")}
+            ),
         )
     except DomainError as exc:
         messages.error(request, str(exc))

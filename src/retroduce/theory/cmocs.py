@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Max
 
+from retroduce.core.concurrency import claim_revision
 from retroduce.core.events import account, record
 from retroduce.core.services import DomainError
 from retroduce.theory.changes import NO_REASON, Why, note_change
@@ -74,8 +75,13 @@ def create_cmoc(
 
 @transaction.atomic
 def update_cmoc(
-    cmoc: CMOC, by: AbstractBaseUser | None, why: Why = NO_REASON, **fields: str
+    cmoc: CMOC,
+    by: AbstractBaseUser | None,
+    why: Why = NO_REASON,
+    seen: int | None = None,
+    **fields: str,
 ) -> CMOC:
+    """Reword a CMOC; `seen` is the revision the editor's form showed (None: no form)."""
     _editable(cmoc.component.version)
     cleaned = _clean(fields)
     before = {k: getattr(cmoc, k) for k in cleaned}
@@ -85,6 +91,7 @@ def update_cmoc(
         raise DomainError("A CMOC needs at least a context and an outcome.")
     if before == {k: getattr(cmoc, k) for k in cleaned}:
         return cmoc
+    claim_revision(cmoc, seen, "CMOC")
     cmoc.save()
     record(cmoc.component.version.project, by, "changed", cmoc, before=before, after=cleaned)
     note_change(
@@ -100,9 +107,12 @@ def update_cmoc(
 
 
 @transaction.atomic
-def remove_cmoc(cmoc: CMOC, actor: AbstractBaseUser | None, why: Why = NO_REASON) -> None:
+def remove_cmoc(
+    cmoc: CMOC, actor: AbstractBaseUser | None, why: Why = NO_REASON, seen: int | None = None
+) -> None:
     version = cmoc.component.version
     _editable(version)
+    claim_revision(cmoc, seen, "CMOC")  # never remove what someone reworded meanwhile
     note_change(
         version,
         actor,

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from retroduce.coding.models import Memo
 from retroduce.coding.retrieval import visible_fragments
+from retroduce.core.concurrency import EditConflict, kept_text, seen_revision
 from retroduce.core.permissions import Action, can, project_for
 from retroduce.core.services import DomainError
 from retroduce.theory import cmocs as cmoc_services
@@ -215,9 +216,10 @@ def cmoc_new(request: HttpRequest, slug: str, component_id: int) -> HttpResponse
 
 def cmoc_detail(request: HttpRequest, slug: str, cmoc_id: int) -> HttpResponse:
     project, membership = project_for(request, slug, Action.VIEW_THEORY)
+    # Stakeholders see only the versions shared with them, as on the component and theory pages.
     cmoc = get_object_or_404(
         CMOC.objects.select_related("component__version"),
-        component__version__project=project,
+        component__version__in=visible_versions(project, membership),
         pk=cmoc_id,
     )
     can_edit = can(membership.role, Action.REVIEW) and not cmoc.component.version.frozen
@@ -278,13 +280,18 @@ def cmoc_edit(request: HttpRequest, slug: str, cmoc_id: int) -> HttpResponse:
             messages.success(request, "Chain saved.")
         elif action == "remove":
             component_id = cmoc.component_id
-            cmoc_services.remove_cmoc(cmoc, request.user, _why(request))
+            cmoc_services.remove_cmoc(cmoc, request.user, _why(request), seen_revision(request))
             messages.success(request, "CMOC removed.")
             return redirect("component", slug=project.slug, component_id=component_id)
         else:
             fields = {name: request.POST.get(name, "") for name, _l, _h in CMOC_LABELS}
-            cmoc_services.update_cmoc(cmoc, request.user, _why(request), **fields)
+            cmoc_services.update_cmoc(
+                cmoc, request.user, _why(request), seen_revision(request), **fields
+            )
             messages.success(request, "CMOC saved.")
+    except EditConflict as exc:
+        messages.error(request, str(exc))
+        messages.info(request, kept_text(fields if action == "update" else {}))
     except DomainError as exc:
         messages.error(request, str(exc))
     return redirect("cmoc", slug=project.slug, cmoc_id=cmoc.pk)

@@ -189,6 +189,8 @@ class CMOC(SnapshotGuard):
     """A context-mechanism-outcome configuration of one component."""
 
     uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    # Moved on by every save (core.concurrency), so a save from a stale form is refused.
+    revision = models.PositiveIntegerField(default=0, editable=False)
     lineage = models.UUIDField(default=uuid4, db_index=True)
     component = models.ForeignKey(Component, on_delete=models.CASCADE, related_name="cmocs")
     position = models.PositiveIntegerField(default=0)
