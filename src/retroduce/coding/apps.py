@@ -18,3 +18,4 @@ class CodingConfig(AppConfig):
         post_save.connect(
             _component_saved, sender="theory.Component", dispatch_uid="component-codes"
         )
+        from retroduce.coding import undo  # noqa: F401 (registers the undoers)

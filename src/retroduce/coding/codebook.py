@@ -219,28 +219,34 @@ def merge_codes(source: Code, target: Code, actor: AbstractBaseUser | None) -> C
     if target.pk in _descendant_ids(source):
         raise DomainError("A code cannot be merged into one of its own children.")
     with transaction.atomic():
-        moved = 0
+        # What moved where, logged so that Undo (coding.undo) can move it back.
+        moved: list[str] = []
+        doubled: list[str] = []
+        children: list[str] = []
         already = set(
             FragmentCode.objects.filter(code=target).values_list("fragment_id", flat=True)
         )
-        for coding in FragmentCode.objects.filter(code=source):
+        for coding in FragmentCode.objects.filter(code=source).select_related("fragment"):
             if coding.fragment_id in already:
+                doubled.append(str(coding.fragment.uuid))
                 coding.delete()
             else:
                 coding.code = target
                 coding.save(update_fields=["code"])
-                moved += 1
+                moved.append(str(coding.fragment.uuid))
         for child in Code.objects.filter(parent=source, merged_into__isnull=True):
             try:
                 with transaction.atomic():
                     child.parent = target
                     child.save(update_fields=["parent"])
+                    children.append(str(child.uuid))
             except IntegrityError:
                 # The target already has a child of that name: fold them together too.
                 twin = live_codes(target.project).get(parent=target, name=child.name)
                 child.parent = source  # unchanged; merged below
                 merge_codes(child, twin, actor)
         Code.objects.filter(pk__in=_descendant_ids(target)).update(kind=target.kind)
+        memos = [str(u) for u in Memo.objects.filter(code=source).values_list("uuid", flat=True)]
         Memo.objects.filter(code=source).update(code=target)
         claim_revision(source, None, "code")
         source.merged_into = target
@@ -251,7 +257,15 @@ def merge_codes(source: Code, target: Code, actor: AbstractBaseUser | None) -> C
             "merged",
             source,
             before={"name": source.name},
-            after={"into": target.name, "into_uuid": str(target.uuid), "codings_moved": moved},
+            after={
+                "into": target.name,
+                "into_uuid": str(target.uuid),
+                "codings_moved": len(moved),
+                "moved_passages": moved,
+                "passages_already_coded": doubled,
+                "moved_children": children,
+                "moved_memos": memos,
+            },
         )
     return target
 

@@ -103,7 +103,10 @@ def code_edit(request: HttpRequest, slug: str, code_id: int) -> HttpResponse:
         elif action == "merge":
             target = _code(project, int(request.POST.get("into") or 0))
             codebook.merge_codes(code, target, request.user)
-            messages.success(request, f"Merged “{code}” into “{target}”; its fragments moved.")
+            messages.success(
+                request,
+                f"Merged “{code}” into “{target}”; its fragments moved. Undo it from the History page.",
+            )
             return redirect("code", slug=project.slug, code_id=target.pk)
         else:
             codebook.update_code(

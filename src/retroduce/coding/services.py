@@ -118,21 +118,54 @@ def uncode(
             raise DomainError("That passage does not carry that code.")
         project = fragment.document.project
         if not fragment.codings.exists():
-            snapshot = _snapshot(fragment)
-            log(project, actor, "deleted", fragment, before=snapshot | {"codes": [code.name]})
+            _refuse_if_evidence(fragment)
+            snapshot = deleted_snapshot(fragment, [code])
+            log(project, actor, "deleted", fragment, before=snapshot)
             fragment.delete()
             return None
         log(project, actor, "removed code", fragment, before={"codes": [code.name]})
     return fragment
 
 
-def _snapshot(fragment: Fragment) -> dict:
+def _refuse_if_evidence(fragment: Fragment) -> None:
+    cmocs = sorted({str(link.cmoc) for link in fragment.evidence_links.select_related("cmoc")})
+    if cmocs:
+        raise DomainError(
+            f"This passage is evidence for {', '.join(cmocs)}; unlink it there first."
+        )
+
+
+def deleted_snapshot(fragment: Fragment, codes: list[Code]) -> dict:
+    """Everything a deleted passage takes with it, so Undo (coding.undo) can bring it all back:
+    its codes, and the memos and appraisals that cascade with it."""
     return {
         "document": str(fragment.document.uuid),
         "start": fragment.start,
         "end": fragment.end,
         "quote": fragment.quote,
         "coder": fragment.coder.get_username() if fragment.coder else None,
+        "codes": [c.name for c in codes],
+        "code_uuids": [str(c.uuid) for c in codes],
+        "memos": [
+            {
+                "uuid": str(m.uuid),
+                "kind": m.kind,
+                "title": m.title,
+                "text": m.text,
+                "author": m.author.get_username() if m.author else None,
+            }
+            for m in fragment.memos.select_related("author")
+        ],
+        "appraisals": [
+            {
+                "uuid": str(a.uuid),
+                "relevance": a.relevance,
+                "rigour": a.rigour,
+                "richness": a.richness,
+                "rationale": a.rationale,
+            }
+            for a in fragment.appraisals.all()
+        ],
     }
 
 
@@ -141,14 +174,9 @@ def delete_fragment(
 ) -> None:
     with transaction.atomic():
         claim_revision(fragment, seen, "coded passage")
-        codes = list(fragment.codes.values_list("name", flat=True))
-        log(
-            fragment.document.project,
-            actor,
-            "deleted",
-            fragment,
-            before=_snapshot(fragment) | {"codes": codes},
-        )
+        _refuse_if_evidence(fragment)
+        snapshot = deleted_snapshot(fragment, list(fragment.codes.all()))
+        log(fragment.document.project, actor, "deleted", fragment, before=snapshot)
         fragment.delete()
 
 

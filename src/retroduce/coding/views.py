@@ -91,7 +91,9 @@ def fragment_delete(request: HttpRequest, slug: str, fragment_id: int) -> HttpRe
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Fragment removed; the History page keeps its quote.")
+        messages.success(
+            request, "Fragment removed; the History page keeps its quote and can bring it back."
+        )
     return redirect(back)
 
 

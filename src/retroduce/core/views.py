@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from retroduce.core import services
+from retroduce.core import services, undo
 from retroduce.core.events import events_csv
 from retroduce.core.forms import (
     ChangeLogForm,
@@ -21,7 +21,7 @@ from retroduce.core.forms import (
     RoleForm,
 )
 from retroduce.core.history import facets, project_events, visible_events
-from retroduce.core.models import Membership, Project, TaskProgress
+from retroduce.core.models import Event, Membership, Project, TaskProgress
 from retroduce.core.permissions import Action, can, project_for
 from retroduce.core.progress import enqueue_with_progress
 from retroduce.core.services import DomainError
@@ -239,9 +239,21 @@ def history(request: HttpRequest, slug: str) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "can_audit": can(_.role, Action.REVIEW),
+            "undo": undo.offers(project, page.object_list) if can(_.role, Action.REVIEW) else {},
             "last_audit": project.tasks.filter(label="Audit-trail check").first(),
         },
     )
+
+
+@require_POST
+def event_undo(request: HttpRequest, slug: str, event_id: int) -> HttpResponse:
+    project, _ = project_for(request, slug, Action.REVIEW)
+    event = get_object_or_404(Event, project=project, pk=event_id)
+    try:
+        messages.success(request, undo.undo(project, event, request.user))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    return redirect("history", slug=project.slug)
 
 
 def history_csv(request: HttpRequest, slug: str) -> HttpResponse:

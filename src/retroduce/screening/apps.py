@@ -11,3 +11,4 @@ class ScreeningConfig(AppConfig):
         from retroduce.screening.outcomes import blinded_decision_ids
 
         HIDDEN_EVENT_SOURCES.append(blinded_decision_ids)
+        from retroduce.screening import undo  # noqa: F401 (registers the undoer)

@@ -30,6 +30,7 @@ urlpatterns = [
     path("p/<slug:slug>/members/add", core.member_add, name="member_add"),
     path("p/<slug:slug>/members/<int:member_id>/role", core.member_role, name="member_role"),
     path("p/<slug:slug>/members/<int:member_id>/remove", core.member_remove, name="member_remove"),
+    path("p/<slug:slug>/history/<int:event_id>/undo", core.event_undo, name="event_undo"),
     path("p/<slug:slug>/history/", core.history, name="history"),
     path("p/<slug:slug>/history.csv", core.history_csv, name="history_csv"),
     path("p/<slug:slug>/history/audit", core.audit_start, name="audit_start"),
