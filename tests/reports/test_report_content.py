@@ -190,8 +190,13 @@ def test_report_command_writes_each_format(tmp_path):
     assert runner.invoke(app, ["report", DEMO_SLUG, "--format", "pdf", "--out", "x"]).exit_code == 2
 
 
-def test_reports_page_and_downloads_for_members_only(team):
-    client = team.client("stakeholder")
+def test_reports_page_and_downloads_for_the_team_only(team):
+    # The draft quotes every document and every theory version, shared or not: team only.
+    stakeholder = team.client("stakeholder")
+    assert stakeholder.get(reverse("reports", args=[team.project.slug])).status_code == 403
+    md_url = reverse("report_download", args=[team.project.slug, "md"])
+    assert stakeholder.get(md_url).status_code == 403
+    client = team.client("viewer")
     page = client.get(reverse("reports", args=[team.project.slug]))
     assert page.status_code == 200 and b"RAMESES checklist" in page.content
     md = client.get(reverse("report_download", args=[team.project.slug, "md"]))

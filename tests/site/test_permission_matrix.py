@@ -362,13 +362,13 @@ MATRIX: dict[str, tuple[Case, ...]] = {
         get(MANAGE, lambda w: {"fmt": "zip"}, label="zip"),
     ),
     # Reports.
-    "reports": (get(VIEW_THEORY),),
-    "report_download": (get(VIEW_THEORY, lambda w: {"fmt": "html"}),),
-    "report_table": (get(VIEW_THEORY, lambda w: {"name": "search-log", "fmt": "csv"}),),
-    "flow_file": (get(VIEW_THEORY, lambda w: {"fmt": "svg"}),),
-    "quality": (get(VIEW_THEORY), post(REVIEW, data=lambda w: {"domain": 1, "level": "good"})),
-    "report_prepare": (post(VIEW_THEORY, lambda w: {"fmt": "html"}),),
-    "report_file": (get(VIEW_THEORY, lambda w: {"report_id": w.report}),),
+    "reports": (get(VIEW_ALL),),
+    "report_download": (get(VIEW_ALL, lambda w: {"fmt": "html"}),),
+    "report_table": (get(VIEW_ALL, lambda w: {"name": "search-log", "fmt": "csv"}),),
+    "flow_file": (get(VIEW_ALL, lambda w: {"fmt": "svg"}),),
+    "quality": (get(VIEW_ALL), post(REVIEW, data=lambda w: {"domain": 1, "level": "good"})),
+    "report_prepare": (post(VIEW_ALL, lambda w: {"fmt": "html"}),),
+    "report_file": (get(VIEW_ALL, lambda w: {"report_id": w.report}),),
     # The catch-all for sections not built yet: none is planned now, so it is 404 for everyone.
     "planned_section": (get(nobody(), lambda w: {"section": "nothing-planned"}),),
 }

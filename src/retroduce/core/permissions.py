@@ -11,7 +11,7 @@ from retroduce.core.models import Membership, Project, Role
 
 
 class Action(StrEnum):
-    VIEW_THEORY = "view_theory"  # the theory, stakeholder events and reports
+    VIEW_THEORY = "view_theory"  # the shared theory and the stakeholder events
     VIEW_ALL = "view_all"  # everything else: protocol, sources, screening, history
     FEEDBACK = "feedback"  # leave stakeholder feedback
     REVIEW = "review"  # all review work: protocol, change log, screening, coding, theory

@@ -23,7 +23,7 @@ TYPES = {
 def reports(request: HttpRequest, slug: str) -> HttpResponse:
     from retroduce.reports.flow.svg import flow_svg
 
-    project, _ = project_for(request, slug, Action.VIEW_THEORY)
+    project, _ = project_for(request, slug, Action.VIEW_ALL)
     _report, items, facts = build_report(project)
     return render(
         request,
@@ -52,7 +52,7 @@ def report_prepare(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
 
     if request.method != "POST":
         return HttpResponse(status=405)
-    project, _ = project_for(request, slug, Action.VIEW_THEORY)
+    project, _ = project_for(request, slug, Action.VIEW_ALL)
     if fmt not in TYPES:
         raise Http404("Write the report as docx, html or md.")
     item = ReportFile.objects.create(project=project, fmt=fmt, created_by=request.user)
@@ -76,7 +76,7 @@ def report_file(request: HttpRequest, slug: str, report_id: int) -> HttpResponse
 
     from retroduce.reports.models import ReportFile
 
-    project, _ = project_for(request, slug, Action.VIEW_THEORY)
+    project, _ = project_for(request, slug, Action.VIEW_ALL)
     item = get_object_or_404(
         ReportFile, project=project, pk=report_id, status=ReportFile.Status.DONE
     )
@@ -110,7 +110,7 @@ def render_report(project, fmt: str) -> bytes:  # noqa: ANN001
 
 
 def report_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
-    project, _ = project_for(request, slug, Action.VIEW_THEORY)
+    project, _ = project_for(request, slug, Action.VIEW_ALL)
     if fmt not in TYPES:
         raise Http404("Download the report as docx, html or md.")
     response = HttpResponse(render_report(project, fmt), content_type=TYPES[fmt])
@@ -120,7 +120,7 @@ def report_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
 
 
 def report_table(request: HttpRequest, slug: str, name: str, fmt: str) -> HttpResponse:
-    project, _ = project_for(request, slug, Action.VIEW_THEORY)
+    project, _ = project_for(request, slug, Action.VIEW_ALL)
     if name not in TABLES or fmt not in ("csv", "xlsx"):
         raise Http404("No such table.")
     header, rows = table(project, name)
@@ -133,7 +133,7 @@ def flow_file(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     from retroduce.reports.flow.prisma import prisma_csv
     from retroduce.reports.flow.svg import flow_svg
 
-    project, _ = project_for(request, slug, Action.VIEW_THEORY)
+    project, _ = project_for(request, slug, Action.VIEW_ALL)
     counts = flow_counts(project)
     if fmt == "svg":
         response = HttpResponse(flow_svg(counts), content_type="image/svg+xml")
@@ -156,7 +156,7 @@ def quality(request: HttpRequest, slug: str) -> HttpResponse:
     from retroduce.reports.models import QualityRating
     from retroduce.reports.quality import domains, rate
 
-    action = Action.REVIEW if request.method == "POST" else Action.VIEW_THEORY
+    action = Action.REVIEW if request.method == "POST" else Action.VIEW_ALL
     project, membership = project_for(request, slug, action)
     if request.method == "POST":
         try:
