@@ -276,6 +276,8 @@ def import_(
     _start()
     import getpass
 
+    from django.db import transaction
+
     from retroduce.core.services import DomainError
     from retroduce.sources.importing import run_import, store_upload
     from retroduce.sources.models import ImportBatch
@@ -299,21 +301,24 @@ def import_(
         if _is_refi_project(data):
             refused += _merge_refi_file(found, path.name, data)
             continue
-        try:
-            batch = store_upload(found, None, path.name, data, chosen)
-        except DomainError as exc:
-            err.print(f"[red]{exc}[/red]")
-            refused += 1
-            continue
-        with _progress_bar() as progress:
-            bar = progress.add_task(path.name, total=100)
+        # One transaction per file: its batch, records and deduplication land together or not at
+        # all, so an import killed halfway leaves no batch stuck "running" and no records behind.
+        with transaction.atomic():
+            try:
+                batch = store_upload(found, None, path.name, data, chosen)
+            except DomainError as exc:
+                err.print(f"[red]{exc}[/red]")
+                refused += 1
+                continue
+            with _progress_bar() as progress:
+                bar = progress.add_task(path.name, total=100)
 
-            def report(
-                done: int, total: int, message: str = "", bar: int = bar, progress=progress
-            ) -> None:  # noqa: ANN001
-                progress.update(bar, completed=done, total=total)
+                def report(
+                    done: int, total: int, message: str = "", bar: int = bar, progress=progress
+                ) -> None:  # noqa: ANN001
+                    progress.update(bar, completed=done, total=total)
 
-            outcome = run_import(batch, None, report, actor_name=actor_name)
+                outcome = run_import(batch, None, report, actor_name=actor_name)
         if outcome.batch.status == ImportBatch.Status.FAILED:
             err.print(f"[red]Refused, nothing imported: {outcome.summary}[/red]")
             refused += 1

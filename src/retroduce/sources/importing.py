@@ -138,6 +138,8 @@ def run_import(
         )
     save = phases.phase("save", "Saving records")
     total = len(parsed.records)
+    # Records, origins, the batch's outcome and the automatic deduplication land together: an
+    # import killed at any point (kill -9, a crash) leaves the project's records as they were.
     with transaction.atomic():
         # Built and inserted a chunk at a time, so 100k records never sit in memory twice over.
         for start in range(0, total, SAVE_CHUNK):
@@ -167,12 +169,12 @@ def run_import(
                 "episode": str(batch.episode) if batch.episode else None,
             },
         )
-    outcome = dedup_project(
-        project, actor, phases.phase("dedup", "Finding duplicates"), actor_name=actor_name
-    )
-    ImportBatch.objects.filter(pk=batch.pk).update(
-        duplicates_merged=outcome.merged, pairs_for_review=outcome.new_pairs
-    )
+        outcome = dedup_project(
+            project, actor, phases.phase("dedup", "Finding duplicates"), actor_name=actor_name
+        )
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            duplicates_merged=outcome.merged, pairs_for_review=outcome.new_pairs
+        )
     batch.refresh_from_db()
     summary = (
         f"{batch.file_name}: imported {batch.record_count:,} records ({parsed.format}, "
