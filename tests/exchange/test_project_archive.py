@@ -383,3 +383,26 @@ def test_backup_archives_every_project_and_each_restores(full_demo, team, tmp_pa
     forget_project(team.project)
     restored = restore_archive(data, "icl.zip", team.users["owner"]).project
     assert restored.slug == "icl" and restored.memberships.count() == records
+
+
+def test_codebooks_with_twin_names_merges_and_late_parents_round_trip(team):
+    from retroduce.coding.codebook import create_code, merge_codes, move_code
+
+    owner = team.users["owner"]
+    first, second = (
+        create_code(team.project, owner, "Staff"),
+        create_code(team.project, owner, "Patients"),
+    )
+    create_code(team.project, owner, "Trust", parent=first)
+    create_code(team.project, owner, "Trust", parent=second)  # same name, other parent
+    old = create_code(team.project, owner, "Voice")
+    newer = create_code(team.project, owner, "Being heard")
+    merge_codes(old, newer, owner)
+    create_code(team.project, owner, "Voice")  # the name is free again once merged
+    early = create_code(team.project, owner, "Hierarchy")
+    late = create_code(team.project, owner, "Power")
+    move_code(early, owner, late)  # a parent created after its child
+    data = archive_project(team.project)
+    forget_project(team.project)
+    restored = restore_archive(data, "codes.zip", owner).project
+    assert _json(archive_project(restored)) == _json(data)

@@ -92,6 +92,7 @@ class _Loader:
         self.warnings: list[str] = []
         self.by_identity: dict[int, models.Model] = {}
         self.m2m: list[tuple[Table, models.Model, dict[str, list[str]]]] = []
+        self.held: list[tuple[models.Model, str, Any]] = []
 
     def remove_files(self) -> None:
         for path in self.written:
@@ -151,6 +152,12 @@ class _Loader:
                 raise ValidationError(f"{value!r} is not one of the allowed values")
         except ValidationError as exc:
             raise self.fail(f"{where}.{f.name}", "; ".join(exc.messages)) from None
+        except (TypeError, ValueError):
+            # Django's to_python lets these through for a value of the wrong JSON type, e.g.
+            # DateTimeField.to_python(5) raises TypeError.
+            raise self.fail(
+                f"{where}.{f.name}", f"a JSON {type(raw).__name__} is not a valid value here"
+            ) from None
         return value
 
     def build(
@@ -236,13 +243,43 @@ class _Loader:
             self.written.append(Path(settings.MEDIA_ROOT) / stored)
         return stored
 
+    def _chunks(self, table: Table, rows: list) -> list[list[tuple[int, Any]]]:
+        """Rows in archive order, cut wherever a row points at one earlier in the same chunk, so
+        a code's parent or a record's primary copy already has its id when the row is built."""
+        self_refs = [
+            f.name
+            for f in table.model._meta.concrete_fields
+            if f.is_relation and f.related_model is table.model
+        ]
+        if not self_refs:
+            return [list(enumerate(rows))]
+        chunks: list[list[tuple[int, Any]]] = [[]]
+        pending: set[str] = set()
+        for n, row in enumerate(rows):
+            targets = {row.get(name) for name in self_refs} if isinstance(row, dict) else set()
+            if targets & pending:
+                chunks.append([])
+                pending = set()
+            chunks[-1].append((n, row))
+            if isinstance(row, dict) and isinstance(row.get("uuid"), str):
+                pending.add(row["uuid"])
+        return chunks
+
     def insert(self, table: Table, project: Project) -> int:
         rows = self.document["objects"].get(table.label, [])
         if not isinstance(rows, list):
             raise self.fail(table.label, "must be a list")
+        count = 0
+        for chunk in self._chunks(table, rows):
+            count += self._insert_chunk(table, project, chunk)
+        return count
+
+    def _insert_chunk(self, table: Table, project: Project, chunk: list[tuple[int, Any]]) -> int:
         model = table.model
-        built = [self.build(table, project, n, row) for n, row in enumerate(rows)]
+        built = [self.build(table, project, n, row) for n, row in chunk]
         objs = [obj for obj, _ in built]
+        for obj in objs:
+            self._hold_unique(table, obj)
         stamps = [
             f.attname
             for f in model._meta.concrete_fields
@@ -258,10 +295,27 @@ class _Loader:
                     setattr(obj, attname, value)
             models.QuerySet(model).bulk_update(objs, stamps, batch_size=500)
         if table.has_uuid:
-            self.pks[model] = {str(o.uuid): o.pk for o in objs}  # type: ignore[attr-defined]
+            self.pks.setdefault(model, {}).update({str(o.uuid): o.pk for o in objs})  # type: ignore[attr-defined]
         self.by_identity.update({id(o): o for o in objs})
         self.m2m += [(table, obj, m2m) for obj, m2m in built if m2m]
         return len(objs)
+
+    def _hold_unique(self, table: Table, obj: models.Model) -> None:
+        """A row whose parent (or merge target) comes later is inserted without it for a moment;
+        a unique name could then clash with a live code of the same name, so it carries its
+        UUID as a placeholder until finish() puts the name back."""
+        if not table.unique_while_deferred:
+            return
+        if not any(
+            identity == id(obj)
+            for (model, _a), items in self.deferred.items()
+            if model is table.model
+            for identity, _raw in items
+        ):
+            return
+        for name in table.unique_while_deferred:
+            self.held.append((obj, name, getattr(obj, name)))
+            setattr(obj, name, str(obj.uuid))  # type: ignore[attr-defined]
 
     def finish(self) -> None:
         for (model, attname), items in self.deferred.items():
@@ -277,6 +331,9 @@ class _Loader:
                 setattr(obj, attname, targets[raw])
                 objs.append(obj)
             models.QuerySet(model).bulk_update(objs, [attname], batch_size=500)
+        for obj, name, value in self.held:
+            setattr(obj, name, value)
+            models.QuerySet(type(obj)).filter(pk=obj.pk).update(**{name: value})
         for table, obj, m2m in self.m2m:
             for name, uuids in m2m.items():
                 m = table.model._meta.get_field(name)
@@ -301,6 +358,8 @@ def _new_project(document: dict[str, Any], loader: _Loader, name: str) -> Projec
         created_at = Project._meta.get_field("created_at").to_python(info.get("created_at"))
     except ValidationError as exc:
         raise ArchiveError(f"{name}: project: {'; '.join(exc.messages)}") from None
+    except (TypeError, ValueError):  # a value of the wrong JSON type, e.g. a number for a date
+        raise ArchiveError(f"{name}: project: its UUID or creation date is not valid") from None
     if uuid is None or not title:
         raise ArchiveError(f"{name}: project: needs a UUID and a title")
     existing = Project.objects.filter(uuid=uuid).first()

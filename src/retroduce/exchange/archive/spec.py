@@ -25,6 +25,8 @@ class Table:
     files: tuple[str, ...] = ()  # CharFields that hold a path under MEDIA_ROOT
     media_area: str = ""  # where restored files go, as core.files.store_file names it
     skip: tuple[str, ...] = field(default=())
+    # Unique fields given a placeholder while a self-reference waits (see load._hold_unique).
+    unique_while_deferred: tuple[str, ...] = ()
 
     @cached_property
     def model(self) -> type[models.Model]:
@@ -60,7 +62,7 @@ TABLES: tuple[Table, ...] = (
     Table(
         "documents.Document", "documents", "project", files=("stored_file",), media_area="documents"
     ),
-    Table("coding.Code", "codes", "project"),
+    Table("coding.Code", "codes", "project", unique_while_deferred=("name",)),
     Table("coding.Fragment", "fragments", "document__project"),
     Table("coding.FragmentCode", "codings", "fragment__document__project"),
     Table("coding.Memo", "memos", "project"),
