@@ -15,6 +15,7 @@ from django.utils import timezone
 from retroduce.core.events import account
 from retroduce.core.events import record as log
 from retroduce.core.files import store_file
+from retroduce.core.limits import extraction_limits
 from retroduce.core.models import Project
 from retroduce.core.progress import Reporter, silent
 from retroduce.core.services import DomainError
@@ -115,7 +116,10 @@ def run_extraction(
     try:
         data = stored_path(document).read_bytes()
         extracted = extract(
-            data, document.file_name, progress=lambda done, total: report(done, total, "pages")
+            data,
+            document.file_name,
+            limits=extraction_limits(),
+            progress=lambda done, total: report(done, total, "pages"),
         )
     except (ExtractionError, OSError) as exc:
         message = str(exc)

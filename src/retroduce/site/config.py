@@ -61,6 +61,23 @@ SETTINGS: tuple[Setting, ...] = (
         "Hours a sign-in lasts before the person must sign in again (a working day by default).",
     ),
     Setting(
+        "RETRODUCE_MAX_UPLOAD_MB",
+        "512",
+        "Largest file accepted: a reference export, a full text, a project archive or a .qdpx.",
+    ),
+    Setting(
+        "RETRODUCE_MAX_FIELD_CHARS",
+        "1048576",
+        "Longest single value in an imported reference (a title, an abstract, one author).",
+    ),
+    Setting("RETRODUCE_MAX_RECORDS", "2000000", "Most records one imported file may hold."),
+    Setting(
+        "RETRODUCE_MAX_UNZIPPED_MB",
+        "2048",
+        "Most an uploaded zip (XLSX, DOCX, .qdpx, project archive) may unpack to.",
+    ),
+    Setting("RETRODUCE_MAX_PDF_PAGES", "2000", "Most pages one PDF may have to be extracted."),
+    Setting(
         "RETRODUCE_INPROCESS_WORKER",
         "1",
         "1 runs a background-task worker thread inside `retroduce serve`; 0 leaves tasks to "

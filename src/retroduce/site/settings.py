@@ -83,6 +83,12 @@ LOGIN_WINDOW_SECONDS = config.integer("RETRODUCE_LOGIN_WINDOW", minimum=1)
 # An absolute lifetime, not a sliding one: renewing on every request would cost a session write
 # per page, and a forgotten browser on a shared ward computer still signs out by evening.
 SESSION_COOKIE_AGE = config.integer("RETRODUCE_SESSION_HOURS", minimum=1) * 3600
+# Input limits (see retroduce.core.limits): each refusal names the file and the limit.
+MAX_UPLOAD_BYTES = config.integer("RETRODUCE_MAX_UPLOAD_MB", minimum=1) * 1024 * 1024
+MAX_FIELD_CHARS = config.integer("RETRODUCE_MAX_FIELD_CHARS", minimum=1000)
+MAX_RECORDS = config.integer("RETRODUCE_MAX_RECORDS", minimum=1)
+MAX_UNZIPPED_BYTES = config.integer("RETRODUCE_MAX_UNZIPPED_MB", minimum=1) * 1024 * 1024
+MAX_PDF_PAGES = config.integer("RETRODUCE_MAX_PDF_PAGES", minimum=1)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"

@@ -16,6 +16,7 @@ from django.db import transaction
 from retroduce.core.events import account
 from retroduce.core.events import record as log
 from retroduce.core.files import store_file
+from retroduce.core.limits import importer_limits
 from retroduce.core.models import Project
 from retroduce.core.progress import Reporter, silent
 from retroduce.core.services import DomainError
@@ -24,7 +25,6 @@ from retroduce.sources.importers import parse_file
 from retroduce.sources.models import ImportBatch, Origin, Record, SearchEpisode
 from retroduce.sources.records import ImportFailure, RecordData
 
-MAX_UPLOAD_BYTES = 512 * 1024 * 1024
 SAVE_CHUNK = 2000
 
 
@@ -38,8 +38,11 @@ def store_upload(
     """Keep the export file as it came (RAMESES 8 asks for the searches as run) and queue a batch."""
     if episode is not None and episode.project_id != project.pk:
         raise DomainError("That search episode belongs to another project.")
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise DomainError(f"{file_name}: the file is larger than {MAX_UPLOAD_BYTES // 2**20} MiB.")
+    if len(data) > settings.MAX_UPLOAD_BYTES:
+        raise DomainError(
+            f"{file_name}: the file is larger than {settings.MAX_UPLOAD_BYTES // 2**20} MiB "
+            "(RETRODUCE_MAX_UPLOAD_MB)."
+        )
     batch = ImportBatch.objects.create(
         project=project,
         episode=episode,
@@ -128,7 +131,10 @@ def run_import(
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING)
     try:
         parsed = parse_file(
-            batch.file_name, stored_bytes(batch), report=phases.phase("parse", "Reading")
+            batch.file_name,
+            stored_bytes(batch),
+            limits=importer_limits(),
+            report=phases.phase("parse", "Reading"),
         )
     except ImportFailure as exc:
         return _refuse(batch, actor, str(exc), actor_name)
