@@ -406,3 +406,24 @@ def test_codebooks_with_twin_names_merges_and_late_parents_round_trip(team):
     forget_project(team.project)
     restored = restore_archive(data, "codes.zip", owner).project
     assert _json(archive_project(restored)) == _json(data)
+
+
+SCHEMA_FILE = Path(__file__).resolve().parents[2] / "docs" / "archive.schema.json"
+
+
+def test_the_published_schema_matches_the_models():
+    from retroduce.exchange.archive.schema import archive_schema
+
+    assert json.loads(SCHEMA_FILE.read_text()) == json.loads(json.dumps(archive_schema())), (
+        "run scripts/archive_schema.py"
+    )
+
+
+def test_every_archive_validates_against_the_published_schema(full_demo):
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads(SCHEMA_FILE.read_text())
+    document = _json(archive_project(full_demo))
+    jsonschema.validate(document, schema, format_checker=jsonschema.FormatChecker())
+    document["objects"]["core.Membership"][0]["role"] = "emperor"
+    with pytest.raises(jsonschema.ValidationError, match="emperor"):
+        jsonschema.validate(document, schema)
