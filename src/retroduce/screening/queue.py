@@ -41,10 +41,21 @@ def offer_order(project: Project, stage: str, ids: list[int]) -> tuple[list[int]
     return shuffled, False
 
 
-def next_record(project: Project, user: AbstractBaseUser, stage: str) -> tuple[Record | None, bool]:
-    required = settings_for(project, stage).votes_required
-    votes = votes_by_record(project, stage)
+def stage_state(project: Project, stage: str) -> tuple[dict[int, RecordVotes], list[int]]:
+    """The stage's votes by record and its eligible record ids, read once for a whole page."""
     ids = list(eligible(project, stage).values_list("pk", flat=True))
+    return votes_by_record(project, stage), ids
+
+
+def next_record(
+    project: Project,
+    user: AbstractBaseUser,
+    stage: str,
+    *,
+    state: tuple[dict[int, RecordVotes], list[int]] | None = None,
+) -> tuple[Record | None, bool]:
+    required = settings_for(project, stage).votes_required
+    votes, ids = state or stage_state(project, stage)
     order, ranked = offer_order(project, stage, ids)
     for record_id in order:
         entry = votes.get(record_id)
@@ -82,11 +93,15 @@ def _screened_sequence(votes: dict[int, RecordVotes]) -> list[bool]:
 
 
 def summary(
-    project: Project, user: AbstractBaseUser, stage: str, *, blind_for_user: bool
+    project: Project,
+    user: AbstractBaseUser,
+    stage: str,
+    *,
+    blind_for_user: bool,
+    state: tuple[dict[int, RecordVotes], list[int]] | None = None,
 ) -> StageSummary:
     required = settings_for(project, stage).votes_required
-    votes = votes_by_record(project, stage)
-    ids = list(eligible(project, stage).values_list("pk", flat=True))
+    votes, ids = state or stage_state(project, stage)
     result = StageSummary(stage, eligible=len(ids))
     result.ranked = Ranking.objects.filter(project=project, stage=stage).exclude(order=[]).exists()
     pair_votes: dict[tuple[str, str], list[tuple[str, str]]] = {}

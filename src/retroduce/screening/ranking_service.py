@@ -94,7 +94,11 @@ def request_retrain(project: Project, stage: str, user) -> None:  # noqa: ANN001
     from retroduce.screening.tasks import retrain_task
 
     with transaction.atomic():
-        ranking, _ = Ranking.objects.select_for_update().get_or_create(project=project, stage=stage)
+        ranking, _ = (
+            Ranking.objects.select_for_update()
+            .defer("order")  # not needed to queue a task, and 100,000 ids long
+            .get_or_create(project=project, stage=stage)
+        )
         if ranking.task_queued:
             return
         ranking.task_queued = True

@@ -133,7 +133,10 @@ def _rerank(project: Project, stage: str, actor: AbstractBaseUser) -> None:
     """Mark the offer order stale and queue a retrain (at most one waits per stage)."""
     from retroduce.screening.ranking_service import request_retrain
 
-    Ranking.objects.update_or_create(project=project, stage=stage, defaults={"stale": True})
+    # defer("order"): the row is only flagged; its order (every record id) is not read here.
+    Ranking.objects.defer("order").update_or_create(
+        project=project, stage=stage, defaults={"stale": True}
+    )
     request_retrain(project, stage, actor)
 
 

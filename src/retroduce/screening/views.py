@@ -17,7 +17,7 @@ from retroduce.screening.forms import KeywordForm, ReasonForm, ResolveForm, Sett
 from retroduce.screening.highlight import highlight
 from retroduce.screening.models import Decision, ExclusionReason, Keyword, Ranking, Stage
 from retroduce.screening.outcomes import Outcome, settings_for, votes_by_record
-from retroduce.screening.queue import STAGES, next_record, summary
+from retroduce.screening.queue import STAGES, next_record, stage_state, summary
 from retroduce.sources.models import Record
 
 
@@ -75,11 +75,13 @@ def screen(request: HttpRequest, slug: str, stage: str) -> HttpResponse:
     if request.method == "POST":
         return _vote(request, project, stage)
     chosen = request.GET.get("record")
+    # The votes and the eligible ids (every unique record) are read once for the whole page.
+    state = stage_state(project, stage)
     if chosen:
         record = get_object_or_404(Record, pk=chosen, project=project)
         ranked = False
     else:
-        record, ranked = next_record(project, request.user, stage)
+        record, ranked = next_record(project, request.user, stage, state=state)
     mine = (
         Decision.objects.filter(
             record=record, stage=stage, reviewer=request.user, withdrawn=False
@@ -119,7 +121,9 @@ def screen(request: HttpRequest, slug: str, stage: str) -> HttpResponse:
             "abstract": highlight(record.abstract, include, exclude) if record else "",
             "form": form,
             "settings": stage_settings,
-            "summary": summary(project, request.user, stage, blind_for_user=stage_settings.blind),
+            "summary": summary(
+                project, request.user, stage, blind_for_user=stage_settings.blind, state=state
+            ),
             "can_review": can(membership.role, Action.REVIEW),
         },
     )

@@ -143,7 +143,11 @@ class Record(models.Model):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["project", "duplicate_of"], name="record_project_dup")]
+        # `id` last: the screening queue's list of a project's unique record ids is read from this
+        # index alone (an index-only scan), not from the wide rows of 100,000 records.
+        indexes = [
+            models.Index(fields=["project", "duplicate_of", "id"], name="record_project_dup_id")
+        ]
 
     def __str__(self) -> str:
         return (self.title or "(untitled)")[:120]

@@ -1,0 +1,180 @@
+"""Team load benchmark, step 2: simulated reviewers for locust (bench/load/run.py starts it).
+
+Each simulated user signs in as its own account through the real login form, waits until every
+user has signed in (so the password hashing of 20 sign-ins does not land on the measured
+requests), then loops with a think time between actions:
+
+- LOAD_SCENARIO=screen: title/abstract screening. It GETs the screening page once ("screen:
+  first record"), then, for ever: picks include, exclude or maybe at random and POSTs the vote
+  form (CSRF token, the record's id, the vote, empty reason and note), which redirects to the next
+  record. The POST and the GET it redirects to are one timed request, "screen: decision + next
+  record". It counts a failure unless the answer is the screening page of a new record with the
+  "Include: ..." style success message, so a success means the vote was stored.
+- LOAD_SCENARIO=records: the records list, page 1 or a random page of the 100,000 records.
+- LOAD_SCENARIO=document: the document viewer (the coding page) of the long PDF, at a random page.
+- LOAD_SCENARIO=diagram: the programme theory diagram page (SVG drawn by the server).
+
+In the three read-only scenarios one more user (the owner account) keeps screening, so the
+prioritisation retrain keeps running in the background; its requests are reported apart.
+
+Settings come from the environment: LOAD_SLUG, LOAD_USERS (comma-separated usernames),
+LOAD_PASSWORD, LOAD_DOCUMENT, LOAD_PAGES, LOAD_RECORD_PAGES, LOAD_WAIT ("min-max" seconds, e.g.
+"1-5"; "0" for none), LOAD_SAMPLES (a file that gets one JSON line per request).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+import re
+
+import gevent
+from gevent.event import Event
+from locust import HttpUser, between, constant, events, task
+
+SLUG = os.environ.get("LOAD_SLUG", "integrated-care-leadership")
+USERS = [u for u in os.environ.get("LOAD_USERS", "").split(",") if u]
+OWNER = os.environ.get("LOAD_OWNER", "load-owner")
+PASSWORD = os.environ.get("LOAD_PASSWORD", "")
+SCENARIO = os.environ.get("LOAD_SCENARIO", "screen")
+DOCUMENT = int(os.environ.get("LOAD_DOCUMENT", "0"))
+PAGES = int(os.environ.get("LOAD_PAGES", "300"))
+RECORD_PAGES = int(os.environ.get("LOAD_RECORD_PAGES", "2000"))
+SAMPLES = os.environ.get("LOAD_SAMPLES", "")
+_low, _, _high = os.environ.get("LOAD_WAIT", "1-5").partition("-")
+WAIT = constant(float(_low)) if not _high else between(float(_low), float(_high))
+
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+RECORD = re.compile(r'name="record" value="(\d+)"')
+STORED = re.compile(r'<li class="message success">(Include|Exclude|Maybe): ')
+
+_accounts = itertools.count()
+_signed_in = 0
+_all_signed_in = Event()
+_samples: list[str] = []
+
+
+@events.request.add_listener
+def _keep(request_type, name, response_time, response_length, exception, **_kw) -> None:  # noqa: ANN001
+    if SAMPLES:
+        _samples.append(json.dumps([name, round(response_time, 3), exception is None]))
+
+
+@events.quitting.add_listener
+def _write(environment, **_kw) -> None:  # noqa: ANN001
+    if SAMPLES:
+        with open(SAMPLES, "w") as out:
+            out.write("\n".join(_samples) + ("\n" if _samples else ""))
+
+
+def _csrf(html: str) -> str:
+    found = CSRF.search(html)
+    return found.group(1) if found else ""
+
+
+class _Reviewer(HttpUser):
+    abstract = True
+    wait_time = WAIT
+    username = ""
+    screen_url = f"/p/{SLUG}/screening/ta/"
+
+    def sign_in(self) -> None:
+        page = self.client.get("/login/", name="login page")
+        answer = self.client.post(
+            "/login/",
+            {
+                "username": self.username,
+                "password": PASSWORD,
+                "csrfmiddlewaretoken": _csrf(page.text),
+            },
+            name="login",
+            headers={"Referer": self.host + "/login/"},
+        )
+        if answer.url.rstrip("/").endswith("/login"):
+            raise RuntimeError(f"{self.username} could not sign in")
+
+    def first_record(self, name: str = "screen: first record") -> None:
+        with self.client.get(self.screen_url, name=name, catch_response=True) as r:
+            self.record = RECORD.search(r.text)
+            self.token = _csrf(r.text)
+            if not self.record:
+                r.failure("no record offered")
+
+    def decide(self, name: str) -> None:
+        if not self.record:
+            self.first_record(name.split(":")[0] + ": first record")
+            return
+        record = self.record.group(1)
+        with self.client.post(
+            self.screen_url,
+            {
+                "csrfmiddlewaretoken": self.token,
+                "record": record,
+                "vote": random.choice(["include", "exclude", "maybe"]),
+                "reason": "",
+                "note": "",
+            },
+            name=name,
+            headers={"Referer": self.host + self.screen_url},
+            catch_response=True,
+        ) as r:
+            self.record = RECORD.search(r.text)
+            self.token = _csrf(r.text) or self.token
+            if r.status_code != 200:
+                r.failure(f"HTTP {r.status_code}")
+            elif not STORED.search(r.text):
+                r.failure("no success message: the vote was not stored")
+            elif "?record=" in r.url:
+                r.failure("redirected back to the same record")
+            elif self.record and self.record.group(1) == record:
+                r.failure("the same record was offered again")
+
+
+class Team(_Reviewer):
+    """The 20 reviewers: each signs in as its own account."""
+
+    def on_start(self) -> None:
+        global _signed_in
+        self.username = USERS[next(_accounts) % len(USERS)]
+        self.sign_in()
+        _signed_in += 1
+        if _signed_in >= len(USERS):
+            _all_signed_in.set()
+        _all_signed_in.wait(timeout=120)
+        gevent.sleep(random.random())  # stagger the first requests over a second
+        if SCENARIO == "screen":
+            self.first_record()
+
+    @task
+    def work(self) -> None:
+        if SCENARIO == "screen":
+            self.decide("screen: decision + next record")
+        elif SCENARIO == "records":
+            page = 1 if random.random() < 0.25 else random.randint(2, RECORD_PAGES)
+            self.client.get(f"/p/{SLUG}/sources/records/?page={page}", name="records list")
+        elif SCENARIO == "document":
+            page = random.randint(1, PAGES)
+            self.client.get(
+                f"/p/{SLUG}/documents/{DOCUMENT}/?page={page}",
+                name=f"document viewer ({PAGES} pages)",
+            )
+        elif SCENARIO == "diagram":
+            self.client.get(f"/p/{SLUG}/theory/diagram/", name="theory diagram")
+
+
+class BackgroundScreener(_Reviewer):
+    """One more user who screens during the read-only scenarios, keeping retrains going."""
+
+    fixed_count = 1  # run.py names this class only in the read-only scenarios
+
+    def on_start(self) -> None:
+        self.username = OWNER
+        self.sign_in()
+        _all_signed_in.wait(timeout=120)
+        self.first_record("background: first record")
+
+    @task
+    def work(self) -> None:
+        self.decide("background: decision + next record")
