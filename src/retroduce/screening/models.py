@@ -169,3 +169,29 @@ class Ranking(models.Model):
 
     def __str__(self) -> str:
         return f"ranking {self.project_id} {self.stage}"
+
+
+class Hold(models.Model):
+    """A record offered to a reviewer and not yet voted on, kept from others for a while.
+
+    Without it every reviewer is offered the same top record (the order is shared), and with one
+    vote required most of a team's work lands on a handful of records. Holds expire on their own,
+    so a reviewer who walks away frees the record; they are transient and not archived.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    stage = models.CharField(max_length=2, choices=Stage.choices)
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="+")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    until = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["reviewer", "project", "stage"], name="one_hold_each")
+        ]
+        indexes = [models.Index(fields=["project", "stage", "until"], name="hold_active")]
+
+    def __str__(self) -> str:
+        return f"{self.record_id} held for {self.reviewer_id} until {self.until:%H:%M}"

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import combinations
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.utils import timezone
 
 from retroduce.core.models import Project
 from retroduce.screening.agreement import Agreement, agreement
-from retroduce.screening.models import Ranking, Stage, Vote
+from retroduce.screening.models import Hold, Ranking, Stage, Vote
 from retroduce.screening.outcomes import (
     Outcome,
     RecordVotes,
@@ -47,24 +49,61 @@ def stage_state(project: Project, stage: str) -> tuple[dict[int, RecordVotes], l
     return votes_by_record(project, stage), ids
 
 
+HOLD = dt.timedelta(minutes=10)  # long enough to read an abstract, short enough to free a record
+
+
+def _holds_by_others(project: Project, user: AbstractBaseUser, stage: str) -> Counter:
+    active = Hold.objects.filter(project=project, stage=stage, until__gt=timezone.now()).exclude(
+        reviewer=user
+    )
+    return Counter(active.values_list("record_id", flat=True))
+
+
 def next_record(
     project: Project,
     user: AbstractBaseUser,
     stage: str,
     *,
     state: tuple[dict[int, RecordVotes], list[int]] | None = None,
+    hold: bool = False,
 ) -> tuple[Record | None, bool]:
+    """The record this reviewer should screen next. With `hold`, it is kept from others while they
+    read it: another reviewer is offered it only if it needs more votes than are cast or held."""
     required = settings_for(project, stage).votes_required
     votes, ids = state or stage_state(project, stage)
     order, ranked = offer_order(project, stage, ids)
-    for record_id in order:
+    held = _holds_by_others(project, user, stage) if hold else Counter()
+    mine = (
+        Hold.objects.filter(project=project, stage=stage, reviewer=user, until__gt=timezone.now())
+        .values_list("record_id", flat=True)
+        .first()
+        if hold
+        else None
+    )
+    chosen = None
+    for record_id in ([mine] if mine in set(ids) else []) + order:
         entry = votes.get(record_id)
-        if entry is None:
-            return Record.objects.get(pk=record_id), ranked
-        if entry.voted_by(user.pk) or entry.resolution or len(entry.votes) >= required:
+        cast = 0 if entry is None else len(entry.votes)
+        if entry is not None and (entry.voted_by(user.pk) or entry.resolution or cast >= required):
             continue
-        return Record.objects.get(pk=record_id), ranked
-    return None, ranked
+        if record_id != mine and cast + held[record_id] >= required:
+            continue  # others are reading it and will give the votes it needs
+        chosen = record_id
+        break
+    if chosen is None:
+        return None, ranked
+    if hold:
+        Hold.objects.update_or_create(
+            reviewer=user,
+            project=project,
+            stage=stage,
+            defaults={"record_id": chosen, "until": timezone.now() + HOLD},
+        )
+    return Record.objects.get(pk=chosen), ranked
+
+
+def release_hold(project: Project, user: AbstractBaseUser, stage: str, record: Record) -> None:
+    Hold.objects.filter(project=project, stage=stage, reviewer=user, record=record).delete()
 
 
 @dataclass

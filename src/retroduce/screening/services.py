@@ -13,6 +13,7 @@ from retroduce.core.services import DomainError
 from retroduce.screening.models import (
     Decision,
     ExclusionReason,
+    Hold,
     Keyword,
     Ranking,
     Resolution,
@@ -191,6 +192,8 @@ def cast_vote(
         )
     elif before != after:
         log(project, actor, "changed", decision, label=str(record), before=before, after=after)
+    # The vote is in: the record no longer needs holding for this reviewer.
+    Hold.objects.filter(project=project, stage=stage, reviewer=actor, record=record).delete()
     _rerank(project, stage, actor)
     return decision
 

@@ -81,7 +81,13 @@ def screen(request: HttpRequest, slug: str, stage: str) -> HttpResponse:
         record = get_object_or_404(Record, pk=chosen, project=project)
         ranked = False
     else:
-        record, ranked = next_record(project, request.user, stage, state=state)
+        record, ranked = next_record(
+            project,
+            request.user,
+            stage,
+            state=state,
+            hold=can(membership.role, Action.REVIEW),
+        )
     mine = (
         Decision.objects.filter(
             record=record, stage=stage, reviewer=request.user, withdrawn=False
