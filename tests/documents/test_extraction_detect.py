@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import zipfile
 
 import pytest
@@ -122,7 +123,12 @@ def test_pdf_byte_limit_is_checked_before_reading() -> None:
 # Fuzzing: whatever the bytes, extract() refuses cleanly or returns consistent pages.
 
 SMALL = ExtractionLimits(max_bytes=64 * 1024, max_pages=50, max_chars=200_000)
-FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# RETRODUCE_FUZZ_EXAMPLES: a longer run (bench/fuzz/run.py); the default is CI's budget.
+FUZZ = settings(
+    max_examples=int(os.environ.get("RETRODUCE_FUZZ_EXAMPLES") or 300),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 PREFIXES = [b"", b"%PDF-1.4\n", b"PK\x03\x04", b"<html>", b"\xef\xbb\xbf", b"\xff\xfe"]
 NAMES = ["f.pdf", "f.docx", "f.html", "f.txt", "f"]
 

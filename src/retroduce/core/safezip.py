@@ -66,7 +66,15 @@ class SafeZip:
         try:
             self._zip = zipfile.ZipFile(io.BytesIO(data))
             infos = self._zip.infolist()
-        except (zipfile.BadZipFile, zlib.error, ValueError, EOFError, OSError) as exc:
+        # NotImplementedError: a zip from a future version (a damaged "version needed" field).
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            ValueError,
+            EOFError,
+            OSError,
+            NotImplementedError,
+        ) as exc:
             raise self._error(f"{name}: not a readable zip archive ({exc})") from None
         if len(infos) > limits.max_members:
             raise self._error(
@@ -117,7 +125,14 @@ class SafeZip:
         try:
             with self._zip.open(info) as handle:
                 content = handle.read(info.file_size + 1)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            OSError,
+            NotImplementedError,
+            ValueError,  # a damaged local header offset: "negative seek value"
+        ) as exc:
             raise self._error(f"{self.name}: {member} cannot be unpacked ({exc})") from None
         if len(content) > info.file_size:
             raise self._error(f"{self.name}: {member} is larger than it declares")

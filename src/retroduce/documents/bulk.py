@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -24,6 +25,11 @@ MAX_MEMBERS = 5000
 MAX_TOTAL_BYTES = 2 * 1024**3
 # Real PDFs compress by 1.1-3x and text by up to ~10x; a thousandfold ratio is a zip bomb.
 MAX_RATIO = 200
+# What zipfile raises for a damaged archive besides BadZipFile: a bad deflate stream (zlib),
+# a truncated member (EOFError), a corrupt header offset (ValueError: negative seek), a future
+# version or unknown compression method (NotImplementedError). Reading an encrypted member
+# raises RuntimeError as well.
+_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError)
 
 
 @dataclass
@@ -53,7 +59,7 @@ def zip_members(data: bytes, archive_name: str) -> list[tuple[str, bytes]]:
     """The files inside a zip, after checking the archive as a whole is not a bomb."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
+    except _DAMAGED as exc:
         raise DomainError(f"{archive_name}: not a readable zip archive ({exc}).") from exc
     with archive:
         infos = [i for i in archive.infolist() if not _skipped(i.filename)]
@@ -79,8 +85,13 @@ def zip_members(data: bytes, archive_name: str) -> list[tuple[str, bytes]]:
         members = []
         for info in infos:
             # Read at most the declared size plus one byte: a lying header cannot inflate us.
-            with archive.open(info) as handle:
-                content = handle.read(info.file_size + 1)
+            try:
+                with archive.open(info) as handle:
+                    content = handle.read(info.file_size + 1)
+            except (*_DAMAGED, RuntimeError) as exc:
+                raise DomainError(
+                    f"{archive_name}: {info.filename} cannot be unpacked ({exc})."
+                ) from exc
             if len(content) > info.file_size:
                 raise DomainError(f"{archive_name}: {info.filename} is larger than it declares.")
             members.append((PurePosixPath(info.filename).name, content))

@@ -26,6 +26,7 @@ import is one transaction: a failure leaves the project as it was.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -490,7 +491,30 @@ def merge_model(
     verb: str,
 ) -> None:
     """Merge a parsed REFI project into `project`; call inside a transaction."""
-    _Merge(project, model, actor, result, verb).run()
+    _Merge(project, _without_nul(model, result.warnings), actor, result, verb).run()
+
+
+def _without_nul(model: refi.Project, warnings: list[str]) -> refi.Project:
+    """No text column takes a NUL (PostgreSQL refuses it), so each becomes U+FFFD, which keeps
+    every offset. Only texts read from the archive's .txt files can hold one; XML cannot."""
+
+    def clean(text: str, what: str) -> str:
+        if "\x00" not in text:
+            return text
+        warnings.append(f"{what}: its text held NUL characters; each was replaced by U+FFFD")
+        return text.replace("\x00", "\ufffd")
+
+    return dataclasses.replace(
+        model,
+        sources=tuple(
+            dataclasses.replace(s, plain_text=clean(s.plain_text, f"source “{s.name}” ({s.guid})"))
+            for s in model.sources
+        ),
+        notes=tuple(
+            dataclasses.replace(n, text=clean(n.text, f"note “{n.name}” ({n.guid})"))
+            for n in model.notes
+        ),
+    )
 
 
 @transaction.atomic

@@ -134,5 +134,5 @@ def _holds(data: bytes, member: str) -> bool:
 
     try:
         return member in zipfile.ZipFile(io.BytesIO(data)).namelist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        return False
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        return False  # NotImplementedError: a damaged "version needed" field; refused later

@@ -235,7 +235,7 @@ def _is_refi_project(data: bytes) -> bool:
 
     try:
         names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         return False
     return any(name.casefold() == "project.qde" for name in names)
 
@@ -526,7 +526,7 @@ def _is_project_archive(data: bytes) -> bool:
 
     try:
         return JSON_MEMBER in zipfile.ZipFile(io.BytesIO(data)).namelist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         return False
 
 

@@ -6,6 +6,8 @@ an ImporterFault (an unexpected exception inside an importer, turned into a fail
 
 from __future__ import annotations
 
+import os
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -29,7 +31,12 @@ FIXTURES = [
 ]
 VALID = {name: fixture_bytes(name) for name in FIXTURES}
 LIMITS = Limits(max_file_bytes=256 * 1024, max_field_chars=64 * 1024, max_records=1000)
-FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# RETRODUCE_FUZZ_EXAMPLES: a longer run (bench/fuzz/run.py); the default is CI's budget.
+FUZZ = settings(
+    max_examples=int(os.environ.get("RETRODUCE_FUZZ_EXAMPLES") or 200),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 def check(name: str, data: bytes) -> None:

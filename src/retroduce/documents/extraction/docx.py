@@ -266,7 +266,7 @@ def _title(filename: str, archive: zipfile.ZipFile) -> str | None:
         root = fromstring(archive.read(_CORE), forbid_dtd=True)
     except DefusedXmlException:
         raise _xml_refused(filename, _CORE) from None
-    except ParseError:
+    except (ParseError, LookupError):  # LookupError: an unknown encoding= declared
         return None
     found = root.find(_DC_TITLE)
     title = " ".join(clean(found.text or "").split()) if found is not None else ""
@@ -290,7 +290,7 @@ def extract_docx(
             title = _title(filename, archive)
     except DefusedXmlException:
         raise _xml_refused(filename, DOCUMENT) from None
-    except ParseError:
+    except (ParseError, LookupError):  # LookupError: an unknown encoding= declared
         raise ExtractionError(
             filename, f"not a readable DOCX: {DOCUMENT} is not well-formed XML"
         ) from None

@@ -256,7 +256,9 @@ class _Loader:
         chunks: list[list[tuple[int, Any]]] = [[]]
         pending: set[str] = set()
         for n, row in enumerate(rows):
-            targets = {row.get(name) for name in self_refs} if isinstance(row, dict) else set()
+            # Only strings can be UUIDs; anything else is refused by build(), with its place.
+            values = [row.get(name) for name in self_refs] if isinstance(row, dict) else []
+            targets = {value for value in values if isinstance(value, str)}
             if targets & pending:
                 chunks.append([])
                 pending = set()
@@ -412,6 +414,12 @@ def restore_archive(
     except (IntegrityError, DatabaseError) as exc:
         loader.remove_files()
         raise ArchiveError(f"{file_name}: the database refused it ({exc})") from None
+    except UnicodeEncodeError as exc:
+        # A lone surrogate ("\ud800" in the JSON): valid JSON, but no database can store it.
+        loader.remove_files()
+        raise ArchiveError(
+            f"{file_name}: holds text that is not valid Unicode ({exc.reason})"
+        ) from None
     except BaseException:
         loader.remove_files()
         raise

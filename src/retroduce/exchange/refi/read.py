@@ -29,7 +29,7 @@ def _parse_xml(xml: bytes, name: str) -> Element:
             f"{name}: declares a DTD or entities ({type(exc).__name__}), which can hide an XML "
             "bomb; refused"
         ) from None
-    except ParseError as exc:
+    except (ParseError, LookupError) as exc:  # LookupError: an unknown encoding= declared
         raise RefiError(f"{name}: not well-formed XML ({exc})") from None
 
 

@@ -35,7 +35,8 @@ class _Discard:
 def open_archive(ctx: Context, data: bytes) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zlib.error, ValueError, EOFError, OSError):
+    # NotImplementedError: a zip from a future version (a damaged "version needed" field).
+    except (zipfile.BadZipFile, zlib.error, ValueError, EOFError, OSError, NotImplementedError):
         raise ctx.fail(None, "the file is a damaged zip archive and cannot be opened") from None
 
 
@@ -99,7 +100,7 @@ def _scan_part(ctx: Context, archive: zipfile.ZipFile, info: zipfile.ZipInfo) ->
             f"the workbook part '{info.filename}' declares a DTD or XML entities, which can "
             "hide an 'XML bomb'; refused for safety",
         ) from None
-    except ParseError:
+    except (ParseError, LookupError):  # LookupError: an unknown encoding= declared
         raise ctx.fail(
             None, f"the workbook part '{info.filename}' is not well-formed XML; it is damaged"
         ) from None
