@@ -76,3 +76,12 @@ def test_each_limit_is_a_documented_setting(name, monkeypatch):
     monkeypatch.setenv(name, "lots")
     with pytest.raises(config.ConfigError, match=name):
         config.integer(name, minimum=1)
+
+
+def test_unpacked_size_of_uploaded_zips(team, settings):
+    from retroduce.exchange.archive import ArchiveError, archive_project, restore_archive
+
+    data = archive_project(team.project)
+    settings.MAX_UNZIPPED_BYTES = 1024
+    with pytest.raises(ArchiveError, match=r"^backup.zip: .*(larger|more) than 0 MiB"):
+        restore_archive(data, "backup.zip", team.users["owner"])

@@ -20,8 +20,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from retroduce.core.events import record
+from retroduce.core.limits import zip_limits
 from retroduce.core.services import create_project
 from retroduce.exchange import refi
+from retroduce.exchange.refi.read import DEFAULT_LIMITS as REFI_LIMITS
 from retroduce.exchange.refi_merge import merge_model
 from retroduce.exchange.refi_restore_parts import KIND_BY_NAME, RestoreResult
 
@@ -30,7 +32,7 @@ __all__ = ["KIND_BY_NAME", "RestoreResult", "restore_refi"]
 
 @transaction.atomic
 def restore_refi(data: bytes, file_name: str, owner: AbstractBaseUser) -> RestoreResult:
-    model, report = refi.read_qdpx(data, file_name)
+    model, report = refi.read_qdpx(data, file_name, zip_limits(REFI_LIMITS))
     project = create_project(owner, model.name or file_name)
     result = RestoreResult(project, list(report.warnings), list(report.unsupported))
     merge_model(project, model, owner, result, "restored")

@@ -35,10 +35,12 @@ from django.db import models, transaction
 from retroduce.coding.codebook import ensure_codebook, live_codes
 from retroduce.coding.models import Appraisal, Code, CodeKind, Fragment, FragmentCode, Memo
 from retroduce.core.events import account, record
+from retroduce.core.limits import zip_limits
 from retroduce.core.models import Project
 from retroduce.documents.models import Document
 from retroduce.documents.services import stored_path
 from retroduce.exchange import refi
+from retroduce.exchange.refi.read import DEFAULT_LIMITS as REFI_LIMITS
 from retroduce.exchange.refi_export import media_box_shifts
 from retroduce.exchange.refi_restore_parts import (
     APPRAISAL_FIELDS,
@@ -523,7 +525,7 @@ def merge_refi(
 ) -> RestoreResult:
     """Import a .qdpx into an existing project, matching codes, sources, selections and notes by
     GUID. Raises refi.RefiError for a file it refuses; nothing is changed then."""
-    model, report = refi.read_qdpx(data, file_name)
+    model, report = refi.read_qdpx(data, file_name, zip_limits(REFI_LIMITS))
     result = RestoreResult(project, list(report.warnings), list(report.unsupported))
     merge_model(project, model, actor, result, "imported")
     record(project, actor, "imported", project, after={"file": file_name, **result.counts})

@@ -24,6 +24,7 @@ from django.db import DatabaseError, IntegrityError, models, transaction
 
 from retroduce.core.events import record
 from retroduce.core.files import store_file, stored_path
+from retroduce.core.limits import zip_limits
 from retroduce.core.models import Membership, Project, Role
 from retroduce.core.safezip import MIB, Limits, SafeZip, UnsafeArchive
 from retroduce.core.services import unique_slug
@@ -386,7 +387,7 @@ def restore_archive(
     data: bytes, file_name: str, owner: AbstractBaseUser, progress: Progress | None = None
 ) -> ArchiveRestore:
     """Rebuild the archived project; the restoring account becomes an owner if it was not one."""
-    archive = SafeZip(data, file_name, LIMITS, error=ArchiveError)
+    archive = SafeZip(data, file_name, zip_limits(LIMITS), error=ArchiveError)
     document = _read_document(archive, file_name)
     extra = sorted(set(document["objects"]) - {t.label for t in TABLES})
     if extra:
