@@ -140,3 +140,15 @@ class SafeZip:
 
     def close(self) -> None:
         self._zip.close()
+
+
+def member_names(data: bytes) -> set[str]:
+    """The names inside a zip, casefolded, or none when it is not a readable zip. For telling a
+    project archive from a .qdpx before the chosen reader checks it properly.
+
+    NotImplementedError: a damaged "version needed" field; the reader refuses it later.
+    """
+    try:
+        return {n.casefold() for n in zipfile.ZipFile(io.BytesIO(data)).namelist()}
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        return set()

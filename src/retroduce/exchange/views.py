@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from retroduce.core.permissions import Action, can, project_for
-from retroduce.core.safezip import UnsafeArchive
+from retroduce.core.safezip import UnsafeArchive, member_names
 
 # format -> (who may download it, content type, what it is)
 DOWNLOADS: dict[str, tuple[Action, str, str]] = {
@@ -115,7 +115,7 @@ def project_restore(request: HttpRequest) -> HttpResponse:
         return redirect("dashboard")
     name, data = upload
     try:
-        if _holds(data, JSON_MEMBER):
+        if JSON_MEMBER in member_names(data):
             result = restore_archive(data, name, request.user)
         else:
             result = restore_refi(data, name, request.user)
@@ -126,13 +126,3 @@ def project_restore(request: HttpRequest) -> HttpResponse:
     for line in result.warnings[:20]:
         messages.warning(request, line)
     return redirect("project", slug=result.project.slug)
-
-
-def _holds(data: bytes, member: str) -> bool:
-    import io
-    import zipfile
-
-    try:
-        return member in zipfile.ZipFile(io.BytesIO(data)).namelist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
-        return False  # NotImplementedError: a damaged "version needed" field; refused later

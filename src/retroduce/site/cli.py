@@ -230,14 +230,9 @@ def show_settings() -> None:
 
 
 def _is_refi_project(data: bytes) -> bool:
-    import io
-    import zipfile
+    from retroduce.core.safezip import member_names
 
-    try:
-        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
-        return False
-    return any(name.casefold() == "project.qde" for name in names)
+    return "project.qde" in member_names(data)
 
 
 def _merge_refi_file(project, name: str, data: bytes) -> int:  # noqa: ANN001
@@ -519,15 +514,10 @@ def _owner_for_restore(owner: str | None):  # noqa: ANN202 (a user; Django is se
 
 
 def _is_project_archive(data: bytes) -> bool:
-    import io
-    import zipfile
-
+    from retroduce.core.safezip import member_names
     from retroduce.exchange.archive import JSON_MEMBER
 
-    try:
-        return JSON_MEMBER in zipfile.ZipFile(io.BytesIO(data)).namelist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
-        return False
+    return JSON_MEMBER in member_names(data)
 
 
 @app.command()

@@ -94,6 +94,7 @@ class _Loader:
         self.by_identity: dict[int, models.Model] = {}
         self.m2m: list[tuple[Table, models.Model, dict[str, list[str]]]] = []
         self.held: list[tuple[models.Model, str, Any]] = []
+        self.waiting: set[int] = set()  # id() of objects with a deferred reference
 
     def remove_files(self) -> None:
         for path in self.written:
@@ -218,6 +219,7 @@ class _Loader:
             # Points at an object created later (a record's primary copy, a feedback's change):
             # set once every table is in.
             self.deferred[(f.model, f.attname)].append((id(obj), raw))
+            self.waiting.add(id(obj))
         else:
             raise self.fail(f"{where}.{f.name}", f"refers to {raw}, which is not in the archive")
 
@@ -309,12 +311,7 @@ class _Loader:
         UUID as a placeholder until finish() puts the name back."""
         if not table.unique_while_deferred:
             return
-        if not any(
-            identity == id(obj)
-            for (model, _a), items in self.deferred.items()
-            if model is table.model
-            for identity, _raw in items
-        ):
+        if id(obj) not in self.waiting:
             return
         for name in table.unique_while_deferred:
             self.held.append((obj, name, getattr(obj, name)))
