@@ -387,3 +387,26 @@ def test_a_project_without_records_gives_a_header_only_table(team):
 
     sheet = load_workbook(io.BytesIO(records_xlsx(team.project))).active
     assert [[c.value for c in row] for row in sheet.iter_rows()] == [REFERENCE_COLUMNS]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "ris", "xlsx"])
+def test_the_cli_writes_the_records_with_their_decisions(decided, tmp_path, fmt):
+    from typer.testing import CliRunner
+
+    from retroduce.site.cli import app
+
+    out = tmp_path / f"records.{fmt}"
+    result = CliRunner().invoke(
+        app, ["export", decided.project.slug, "--format", fmt, "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "records with their screening decisions" in result.output
+    if fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(out.read_text())))
+        assert {r["title"] for r in rows} >= {POWER_TITLE, RESILIENCE_TITLE}
+        resilience = next(r for r in rows if r["title"] == RESILIENCE_TITLE)
+        assert resilience["title_abstract_reason"] == "Wrong population"
+    elif fmt == "ris":
+        assert "retroduce: reason: Wrong population" in out.read_text()
+    else:
+        assert out.read_bytes()[:2] == b"PK"

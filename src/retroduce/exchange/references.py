@@ -338,3 +338,14 @@ def records_ris(project: Project) -> str:
     for entry in _entries(project):
         lines += _ris_record(entry)
     return "\n".join(lines)
+
+
+def records_file(project: Project, fmt: str) -> bytes:
+    """The records as a file in `fmt` (ris, csv or xlsx), for the CLI and the download alike."""
+    if fmt == "ris":
+        return records_ris(project).encode()
+    if fmt == "csv":
+        return records_csv(project).encode()
+    if fmt == "xlsx":
+        return records_xlsx(project)
+    raise ValueError(f"no reference format {fmt!r}")

@@ -47,12 +47,8 @@ def _export(project, fmt: str) -> bytes:  # noqa: ANN001
     from retroduce.exchange.archive import archive_project
     from retroduce.exchange.refi_export import project_to_refi
 
-    if fmt == "ris":
-        return references.records_ris(project).encode()
-    if fmt == "csv":
-        return references.records_csv(project).encode()
-    if fmt == "xlsx":
-        return references.records_xlsx(project)
+    if fmt in ("ris", "csv", "xlsx"):
+        return references.records_file(project, fmt)
     if fmt == "zip":
         return archive_project(project)
     ensure_codebook(project)  # the realist kinds, so even a review not yet coded has a codebook

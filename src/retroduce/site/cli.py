@@ -470,12 +470,7 @@ def export(
         from retroduce.exchange import references
 
         with console.status("Gathering the records"):
-            if format == "ris":
-                out.write_text(references.records_ris(found), encoding="utf-8")
-            elif format == "csv":
-                out.write_text(references.records_csv(found), encoding="utf-8")
-            else:
-                out.write_bytes(references.records_xlsx(found))
+            out.write_bytes(references.records_file(found, format))
         console.print(f"Wrote {out}: the project's records with their screening decisions.")
         return
     from retroduce.coding.codebook import ensure_codebook
