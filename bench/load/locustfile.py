@@ -10,7 +10,8 @@ requests), then loops with a think time between actions:
   record. The POST and the GET it redirects to are one timed request, "screen: decision + next
   record". It counts a failure unless the answer is the screening page of a new record with the
   "Include: ..." style success message, so a success means the vote was stored.
-- LOAD_SCENARIO=records: the records list, page 1 or a random page of the 100,000 records.
+- LOAD_SCENARIO=records: the records list: page 1, a random page of the 100,000 records by
+  number, or the Next link of the page the user is on.
 - LOAD_SCENARIO=document: the document viewer (the coding page) of the long PDF, at a random page.
 - LOAD_SCENARIO=diagram: the programme theory diagram page (SVG drawn by the server).
 
@@ -152,8 +153,17 @@ class Team(_Reviewer):
         if SCENARIO == "screen":
             self.decide("screen: decision + next record")
         elif SCENARIO == "records":
-            page = 1 if random.random() < 0.25 else random.randint(2, RECORD_PAGES)
-            self.client.get(f"/p/{SLUG}/sources/records/?page={page}", name="records list")
+            # Half the time the reviewer reads on (the Next link, by id); otherwise they open the
+            # list or jump to a page by number.
+            following = getattr(self, "next_records", "")
+            if following and random.random() < 0.5:
+                url, name = f"/p/{SLUG}/sources/records/?{following}", "records list (next page)"
+            else:
+                page = 1 if random.random() < 0.25 else random.randint(2, RECORD_PAGES)
+                url, name = f"/p/{SLUG}/sources/records/?page={page}", "records list (page N)"
+            with self.client.get(url, name=name, catch_response=True) as answer:
+                found = re.search(r'href="\?([^"]*)" rel="next"', answer.text or "")
+                self.next_records = found.group(1).replace("&amp;", "&") if found else ""
         elif SCENARIO == "document":
             page = random.randint(1, PAGES)
             self.client.get(

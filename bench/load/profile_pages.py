@@ -1,6 +1,6 @@
 """Team load benchmark, where the time goes: each measured page once more, alone, in-process.
 
-    .venv/bin/python bench/load/profile_pages.py [--state STATE] [--runs 5] [--profile]
+    .venv/bin/python bench/load/profile_pages.py [--state STATE] [--runs 5] [--profile] [--slowest N]
 
 Against the setup's database (bench/load/setup.py), as one signed-in reviewer through Django's
 test client (no server, no concurrency): for the screening page (GET, and POST + the next record),
@@ -35,6 +35,7 @@ def main() -> None:
     parser.add_argument("--state", type=Path)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--slowest", type=int, default=0, help="print each page's N slowest SQL")
     args = parser.parse_args()
     state_path = args.state or Path(
         sorted(
@@ -84,10 +85,15 @@ def main() -> None:
         offered.append(record_id.search(answer.content.decode()).group(1))
         return answer
 
+    deep = client.get(f"/p/{slug}/sources/records/?page=1000").content.decode()
+    next_from_1000 = re.search(r'href="\?([^"]*)" rel="next"', deep).group(1).replace("&amp;", "&")
     pages = {
         "screening page (GET)": lambda: client.get(screen),
         "decision POST + next record": post_vote,
         "records list, page 1,000": lambda: client.get(f"/p/{slug}/sources/records/?page=1000"),
+        "records list, Next from page 1,000": lambda: client.get(
+            f"/p/{slug}/sources/records/?{next_from_1000}"
+        ),
         "document viewer, page 150": lambda: client.get(
             f"/p/{slug}/documents/{state['document']}/?page=150"
         ),
@@ -117,6 +123,10 @@ def main() -> None:
             f"| {label} | {min(times):.0f} | {statistics.median(times):.0f} "
             f"| {len(queries.captured_queries)} | {sql_ms:.0f} | {rows} |"
         )
+        for query in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[
+            : args.slowest
+        ]:
+            print(f"    {float(query['time']) * 1000:.1f} ms: {query['sql'][:600]}")
         if args.profile:
             profiler = cProfile.Profile()
             profiler.enable()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django_tasks import TaskContext, task
 
+from retroduce.core.interrupted import INTERRUPTED, on_interrupted
 from retroduce.core.progress import run_reported
 from retroduce.documents.models import Document
 from retroduce.documents.services import link_by_text, run_extraction
@@ -25,3 +26,12 @@ def extract_task(context: TaskContext, document_id: int) -> str:
         return outcome.summary + (f"; matched to a record by {linked}" if linked else "")
 
     return run_reported(str(context.task_result.id), work)
+
+
+@on_interrupted
+def _extraction_interrupted(task_id: str, task_path: str, kwargs: dict) -> None:
+    # Not queued again by itself: a file that killed the worker (memory, a hang) would do it again.
+    # The document page offers "Extract again".
+    Document.objects.filter(
+        task_id=task_id, status__in=[Document.Status.QUEUED, Document.Status.EXTRACTING]
+    ).update(status=Document.Status.FAILED, error=INTERRUPTED)

@@ -7,6 +7,7 @@ import uuid
 from django_tasks import TaskContext, task
 
 from retroduce.core.files import store_file
+from retroduce.core.interrupted import INTERRUPTED, on_interrupted
 from retroduce.core.progress import run_reported
 from retroduce.reports.models import ReportFile
 
@@ -39,3 +40,10 @@ def write_report_task(context: TaskContext, report_id: int) -> str:
         return f"Wrote {name} ({len(data) // 1024} KiB)"
 
     return run_reported(str(context.task_result.id), work)
+
+
+@on_interrupted
+def _report_interrupted(task_id: str, task_path: str, kwargs: dict) -> None:
+    ReportFile.objects.filter(
+        task_id=task_id, status__in=[ReportFile.Status.QUEUED, ReportFile.Status.RUNNING]
+    ).update(status=ReportFile.Status.FAILED, error=INTERRUPTED)

@@ -12,8 +12,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
 from retroduce.core.models import Project
+from retroduce.screening import shortlist
 from retroduce.screening.agreement import Agreement, agreement
-from retroduce.screening.models import Hold, Ranking, Stage, Vote
+from retroduce.screening.models import Decision, Hold, Ranking, Resolution, Stage, Vote
 from retroduce.screening.outcomes import (
     Outcome,
     RecordVotes,
@@ -38,9 +39,13 @@ def offer_order(project: Project, stage: str, ids: list[int]) -> tuple[list[int]
         seen = set(ranked)
         newcomers = [i for i in ids if i not in seen]  # imported after the last retrain
         return ranked + newcomers, True
+    return random_order(project, stage, ids), False
+
+
+def random_order(project: Project, stage: str, ids: list[int]) -> list[int]:
     shuffled = sorted(ids)
     random.Random(f"{project.uuid}:{stage}").shuffle(shuffled)
-    return shuffled, False
+    return shuffled
 
 
 def stage_state(project: Project, stage: str) -> tuple[dict[int, RecordVotes], list[int]]:
@@ -59,6 +64,40 @@ def _holds_by_others(project: Project, user: AbstractBaseUser, stage: str) -> Co
     return Counter(active.values_list("record_id", flat=True))
 
 
+def _still_open(
+    project: Project, user: AbstractBaseUser, stage: str, required: int, record_id: int
+) -> bool:
+    votes = Decision.objects.filter(record_id=record_id, stage=stage, withdrawn=False)
+    return (
+        eligible(project, stage).filter(pk=record_id).exists()
+        and not votes.filter(reviewer=user).exists()
+        and not Resolution.objects.filter(record_id=record_id, stage=stage).exists()
+        and votes.count() < required
+    )
+
+
+def _first_in_full_order(
+    project: Project,
+    user: AbstractBaseUser,
+    stage: str,
+    required: int,
+    held: Counter,
+    state: tuple[dict[int, RecordVotes], list[int]] | None,
+) -> int | None:
+    """The slow path, O(records): walk the whole order. Used when the shortlist has run out."""
+    votes, ids = state or stage_state(project, stage)
+    order, _ = offer_order(project, stage, ids)
+    for record_id in order:
+        entry = votes.get(record_id)
+        cast = 0 if entry is None else len(entry.votes)
+        if entry is not None and (entry.voted_by(user.pk) or entry.resolution or cast >= required):
+            continue
+        if cast + held[record_id] >= required:
+            continue  # others are reading it and will give the votes it needs
+        return record_id
+    return None
+
+
 def next_record(
     project: Project,
     user: AbstractBaseUser,
@@ -68,11 +107,12 @@ def next_record(
     hold: bool = False,
 ) -> tuple[Record | None, bool]:
     """The record this reviewer should screen next. With `hold`, it is kept from others while they
-    read it: another reviewer is offered it only if it needs more votes than are cast or held."""
+    read it: another reviewer is offered it only if it needs more votes than are cast or held.
+
+    Returns it and whether the order is the model's ranking (rather than the initial random one).
+    """
     required = settings_for(project, stage).votes_required
-    votes, ids = state or stage_state(project, stage)
-    order, ranked = offer_order(project, stage, ids)
-    held = _holds_by_others(project, user, stage) if hold else Counter()
+    ranked = Ranking.objects.filter(project=project, stage=stage).exclude(model="").exists()
     mine = (
         Hold.objects.filter(project=project, stage=stage, reviewer=user, until__gt=timezone.now())
         .values_list("record_id", flat=True)
@@ -80,16 +120,13 @@ def next_record(
         if hold
         else None
     )
-    chosen = None
-    for record_id in ([mine] if mine in set(ids) else []) + order:
-        entry = votes.get(record_id)
-        cast = 0 if entry is None else len(entry.votes)
-        if entry is not None and (entry.voted_by(user.pk) or entry.resolution or cast >= required):
-            continue
-        if record_id != mine and cast + held[record_id] >= required:
-            continue  # others are reading it and will give the votes it needs
-        chosen = record_id
-        break
+    if mine is not None and _still_open(project, user, stage, required, mine):
+        chosen: int | None = mine
+    else:
+        chosen = shortlist.first_open(project, user, stage, required, skip_held=hold)
+        if chosen is None:
+            held = _holds_by_others(project, user, stage) if hold else Counter()
+            chosen = _first_in_full_order(project, user, stage, required, held, state)
     if chosen is None:
         return None, ranked
     if hold:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django_tasks import TaskContext, task
 
+from retroduce.core.interrupted import on_interrupted
 from retroduce.core.models import Project
 from retroduce.core.progress import run_reported
 from retroduce.screening.models import Ranking
@@ -27,3 +28,12 @@ def retrain_task(context: TaskContext, project_id: int, stage: str) -> str:
             from retroduce.screening.ranking_service import request_retrain
 
             request_retrain(project, stage, None)
+
+
+@on_interrupted
+def _retrain_interrupted(task_id: str, task_path: str, kwargs: dict) -> None:
+    # Without this the stage's "retrain queued" flag stays set and no vote queues one again.
+    if task_path.endswith(".retrain_task") and {"project_id", "stage"} <= kwargs.keys():
+        Ranking.objects.filter(project_id=kwargs["project_id"], stage=kwargs["stage"]).update(
+            task_queued=False, stale=True
+        )

@@ -17,7 +17,8 @@ from retroduce.screening.forms import KeywordForm, ReasonForm, ResolveForm, Sett
 from retroduce.screening.highlight import highlight
 from retroduce.screening.models import Decision, ExclusionReason, Keyword, Ranking, Stage
 from retroduce.screening.outcomes import Outcome, settings_for, votes_by_record
-from retroduce.screening.queue import STAGES, next_record, stage_state, summary
+from retroduce.screening.progress import stage_progress
+from retroduce.screening.queue import STAGES, next_record, summary
 from retroduce.sources.models import Record
 
 
@@ -75,8 +76,6 @@ def screen(request: HttpRequest, slug: str, stage: str) -> HttpResponse:
     if request.method == "POST":
         return _vote(request, project, stage)
     chosen = request.GET.get("record")
-    # The votes and the eligible ids (every unique record) are read once for the whole page.
-    state = stage_state(project, stage)
     if chosen:
         record = get_object_or_404(Record, pk=chosen, project=project)
         ranked = False
@@ -85,7 +84,6 @@ def screen(request: HttpRequest, slug: str, stage: str) -> HttpResponse:
             project,
             request.user,
             stage,
-            state=state,
             hold=can(membership.role, Action.REVIEW),
         )
     mine = (
@@ -127,9 +125,8 @@ def screen(request: HttpRequest, slug: str, stage: str) -> HttpResponse:
             "abstract": highlight(record.abstract, include, exclude) if record else "",
             "form": form,
             "settings": stage_settings,
-            "summary": summary(
-                project, request.user, stage, blind_for_user=stage_settings.blind, state=state
-            ),
+            # Counts only, by the database: this page loads after every vote.
+            "summary": stage_progress(project, request.user, stage),
             "can_review": can(membership.role, Action.REVIEW),
         },
     )

@@ -116,13 +116,29 @@ def demo(
 
 
 @app.command()
-def worker() -> None:
+def worker(
+    until_empty: bool = typer.Option(
+        False, "--until-empty", help="Run the queued tasks, then stop (for cron or scripts)."
+    ),
+) -> None:
     """Run a background-task worker (for teams: run one or more beside the web processes)."""
     _start()
     from django.core.management import call_command
 
+    from retroduce.core.interrupted import new_worker_id, recover_interrupted
+
+    for task_id in recover_interrupted():
+        console.print(f"Task {task_id} was interrupted when its worker stopped; marked failed.")
     console.print("Worker started; Ctrl+C stops it after the current task.")
-    call_command("db_worker", "--queue-name=*", "--no-reload", verbosity=1)
+    options = ["--batch"] if until_empty else []
+    call_command(
+        "db_worker",
+        "--queue-name=*",
+        "--no-reload",
+        f"--worker-id={new_worker_id('worker')}",
+        *options,
+        verbosity=1,
+    )
 
 
 @app.command()

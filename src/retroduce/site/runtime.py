@@ -58,9 +58,11 @@ def migrate(verbosity: int = 0) -> tuple[list[str], Path | None]:
 
 def start_worker_thread() -> threading.Thread:
     """Run the database task worker inside this process: the single-user install needs no service."""
-    from django.utils.crypto import get_random_string
     from django_tasks_db.management.commands.db_worker import Worker
 
+    from retroduce.core.interrupted import new_worker_id, recover_interrupted
+
+    recover_interrupted()  # tasks a killed earlier run of this server left "running"
     worker = Worker(
         queue_names=["*"],
         interval=0.5,
@@ -68,7 +70,7 @@ def start_worker_thread() -> threading.Thread:
         backend_name="default",
         startup_delay=False,
         max_tasks=None,
-        worker_id=f"inprocess-{get_random_string(12)}",
+        worker_id=new_worker_id("inprocess"),
         excluded_queue_names=[],
     )
     thread = threading.Thread(target=worker.run, name="retroduce-worker", daemon=True)

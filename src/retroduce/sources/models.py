@@ -146,7 +146,9 @@ class Record(models.Model):
         # `id` last: the screening queue's list of a project's unique record ids is read from this
         # index alone (an index-only scan), not from the wide rows of 100,000 records.
         indexes = [
-            models.Index(fields=["project", "duplicate_of", "id"], name="record_project_dup_id")
+            models.Index(fields=["project", "duplicate_of", "id"], name="record_project_dup_id"),
+            # Pages of the records list by number and their counts, read from the index alone.
+            models.Index(fields=["project", "id"], name="record_project_id"),
         ]
 
     def __str__(self) -> str:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AbstractBaseUser
 from django_tasks import TaskContext, task
 
-from retroduce.core.progress import run_reported
-from retroduce.sources.importing import run_import
-from retroduce.sources.models import ImportBatch
+from retroduce.core.interrupted import INTERRUPTED, on_interrupted
+from retroduce.core.models import Project
+from retroduce.core.progress import enqueue_with_progress, run_reported
+from retroduce.sources.importing import run_import, store_upload
+from retroduce.sources.models import ImportBatch, SearchEpisode
 
 
 class ImportRefused(Exception):
@@ -24,3 +27,29 @@ def import_task(context: TaskContext, batch_id: int) -> str:
         return outcome.summary
 
     return run_reported(str(context.task_result.id), work)
+
+
+def queue_import(
+    project: Project,
+    user: AbstractBaseUser,
+    name: str,
+    data: bytes,
+    episode: SearchEpisode | None = None,
+) -> ImportBatch:
+    """Store an uploaded file and import it in the background, with a progress bar."""
+    batch = store_upload(project, user, name, data, episode)
+    progress = enqueue_with_progress(
+        import_task, f"Importing {batch.file_name}", project=project, user=user, batch_id=batch.pk
+    )
+    batch.task_id = progress.task_id
+    batch.save(update_fields=["task_id"])
+    return batch
+
+
+@on_interrupted
+def _import_interrupted(task_id: str, task_path: str, kwargs: dict) -> None:
+    # The import is one transaction, so a killed one saved no records: say so, and let the
+    # reviewer import the file again.
+    ImportBatch.objects.filter(
+        task_id=task_id, status__in=[ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING]
+    ).update(status=ImportBatch.Status.FAILED, error=INTERRUPTED)

@@ -9,17 +9,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from retroduce.core.keyset import keyset_page
 from retroduce.core.permissions import Action, can, project_for
-from retroduce.core.progress import enqueue_with_progress
 from retroduce.core.services import DomainError
 from retroduce.sources import duplicates, episodes
 from retroduce.sources.clusters import canonical, cluster_origins, members, richest
 from retroduce.sources.compare import compare_pair
 from retroduce.sources.counts import source_counts
 from retroduce.sources.forms import EpisodeForm, RecordFilterForm, UploadForm
-from retroduce.sources.importing import store_upload
 from retroduce.sources.models import DuplicatePair, Record, SearchEpisode
-from retroduce.sources.tasks import import_task
+from retroduce.sources.tasks import queue_import
 
 
 def sources(request: HttpRequest, slug: str) -> HttpResponse:
@@ -77,21 +76,12 @@ def upload(request: HttpRequest, slug: str) -> HttpResponse:
     started = []
     for upload in request.FILES.getlist("files"):
         try:
-            batch = store_upload(
+            batch = queue_import(
                 project, request.user, upload.name, upload.read(), form.cleaned_data["episode"]
             )
         except DomainError as exc:
             messages.error(request, str(exc))
             continue
-        progress = enqueue_with_progress(
-            import_task,
-            f"Importing {batch.file_name}",
-            project=project,
-            user=request.user,
-            batch_id=batch.pk,
-        )
-        batch.task_id = progress.task_id
-        batch.save(update_fields=["task_id"])
         started.append(batch.file_name)
     if started:
         messages.info(request, f"Importing {', '.join(started)}. Progress shows below.")
@@ -117,14 +107,13 @@ def records(request: HttpRequest, slug: str) -> HttpResponse:
                 Q(a=OuterRef("pk")) | Q(b=OuterRef("pk"))
             )
             rows = rows.filter(Exists(pending), duplicate_of__isnull=True)
-    page = Paginator(
-        rows.only("id", "title", "authors", "year", "journal", "doi", "duplicate_of").order_by(
-            "id"
-        ),
-        50,
-    ).get_page(request.GET.get("page"))
+    page = keyset_page(
+        rows.only("id", "title", "authors", "year", "journal", "doi", "duplicate_of"),
+        request.GET,
+    )
     query = request.GET.copy()
-    query.pop("page", None)
+    for key in ("page", "after", "before"):
+        query.pop(key, None)
     return render(
         request,
         "sources/records.html",
