@@ -12,6 +12,7 @@ from retroduce.core.models import Event
 from retroduce.screening import services as screening
 from retroduce.screening.models import Resolution
 from retroduce.theory import cmocs, services
+from retroduce.theory.models import CMOC, Feedback, TheoryChange
 from tests.screening.conftest import TOPICS, record
 from tests.screening.conftest import screening_team as _screening_team  # noqa: F401 (a fixture)
 
@@ -142,3 +143,62 @@ def test_undo_needs_the_review_role(team, coded, persona, status):
     assert response.status_code == status
     assert not Fragment.objects.filter(uuid=fragment.uuid).exists()
     assert "Bring the passage back" not in _history(team.client("viewer"), team.project)
+
+
+@pytest.fixture
+def chained(team, coded):
+    """Three CMOCs chained A → B → C in a refined version; B has evidence and feedback."""
+    _document, fragment, _trust, _power = coded
+    owner = team.users["owner"]
+    services.start_version(team.project, owner, "initial")
+    version = services.start_version(team.project, owner, "refined")
+    component = services.add_component(
+        version, owner, name="Working with power", why=cmocs.Why(rationale="New idea")
+    )
+    why = cmocs.Why(rationale="From the interviews")
+    a, b, c = (
+        cmocs.create_cmoc(
+            component, owner, why, context=f"Context {n}", mechanism_resource="voice", outcome=n
+        )
+        for n in "ABC"
+    )
+    cmocs.set_chain(a, owner, [b])
+    cmocs.set_chain(b, owner, [c])
+    cmocs.link_evidence(b, owner, [fragment.pk], "refutes", "Only in one ward")
+    feedback = services.leave_feedback(version, team.users["stakeholder"], "Not here", cmoc=b)
+    return version, a, b, c, fragment, feedback
+
+
+def test_a_removed_cmoc_comes_back_with_its_evidence_chain_and_feedback(team, chained):
+    version, a, b, c, fragment, feedback = chained
+    client = team.client("reviewer")
+    client.post(
+        reverse("cmoc_edit", args=[team.project.slug, b.pk]),
+        {"action": "remove", "revision": b.revision, "rationale": "Refuted"},
+    )
+    assert not CMOC.objects.filter(uuid=b.uuid).exists()
+    assert "Bring the CMOC back" in _history(client, team.project)
+
+    undone = _undo(client, team.project, "deleted", "cmoc")
+    assert "Undone: deleted" in _said(undone)
+    back = CMOC.objects.get(uuid=b.uuid)
+    assert (back.context, back.outcome, back.lineage) == (b.context, "B", b.lineage)
+    assert list(back.follows.all()) == [a] and list(back.leads_to.all()) == [c]
+    link = back.evidence.get()
+    assert (link.fragment, link.relation, link.note) == (fragment, "refutes", "Only in one ward")
+    assert Feedback.objects.get(pk=feedback.pk).cmoc == back
+    # The refined version's change log says it came back, and why.
+    change = TheoryChange.objects.filter(version=version, lineage=b.lineage).latest("id")
+    assert change.kind == TheoryChange.Kind.ADDED and "Undid its removal" in change.rationale
+    diagram = client.get(reverse("theory_diagram", args=[team.project.slug])).content.decode()
+    assert "Context B" in diagram
+
+
+def test_a_removed_cmoc_does_not_come_back_into_a_frozen_version(team, chained):
+    _version, _a, b, _c, _fragment, _feedback = chained
+    owner = team.users["owner"]
+    cmocs.remove_cmoc(b, owner, cmocs.Why(rationale="Refuted"))
+    services.start_version(team.project, owner, "refined")  # freezes the version it was in
+    refused = _undo(team.client("owner"), team.project, "deleted", "cmoc")
+    assert "frozen" in _said(refused).lower()
+    assert not CMOC.objects.filter(uuid=b.uuid).exists()

@@ -8,6 +8,9 @@ Each subcommand starts Django the way the CLI's `_start()` does (settings, then 
 - `snapshot`: the whole state as JSON: every table's row count and content hash, the files under
   MEDIA_ROOT with their hashes, every stored_file path the database refers to, and each project's
   theory versions as [number, frozen, components];
+- `queue-import SLUG FILE`: queue a background import of FILE, as the Sources page's upload does;
+- `vote SLUG N`: the owner votes on N records at title/abstract, which queues a retrain;
+- `tasks SLUG`: imports, progress rows and retrain flags as JSON, as the pages would show them;
 - `enlarge SLUG N`: give the project's current theory version N more components, each with
   three CMOCs (the first ten with evidence), through the domain services, which log events.
 
@@ -167,6 +170,50 @@ def enlarge(slug: str, n: int) -> None:
                 cmocs.link_evidence(cmoc, owner, fragments[i % len(fragments) :][:2])
 
 
+def queue_import(slug: str, path: str) -> int:
+    from retroduce.core.models import Project
+    from retroduce.sources.tasks import queue_import
+
+    project = Project.objects.get(slug=slug)
+    data = Path(path).read_bytes()
+    return queue_import(project, owner_of(project), Path(path).name, data).pk
+
+
+def vote(slug: str, n: int) -> None:
+    """The owner votes on the first n unvoted records, include and exclude in turn."""
+    from retroduce.core.models import Project
+    from retroduce.screening import services
+    from retroduce.sources.models import Record
+
+    project = Project.objects.get(slug=slug)
+    owner = owner_of(project)
+    unvoted = Record.objects.filter(project=project, duplicate_of__isnull=True).exclude(
+        decisions__reviewer=owner
+    )
+    for i, record in enumerate(unvoted.order_by("pk")[:n]):
+        services.cast_vote(project, owner, record, "ta", ("include", "exclude")[i % 2])
+
+
+def tasks(slug: str) -> dict:
+    """What the pages would show about background work: imports, progress bars, retrain flags."""
+    from retroduce.core.models import TaskProgress
+    from retroduce.screening.models import Ranking
+    from retroduce.sources.models import ImportBatch, Record
+
+    return {
+        "imports": [
+            [b.file_name, b.status, b.error]
+            for b in ImportBatch.objects.filter(project__slug=slug).order_by("pk")
+        ],
+        "progress": [[t.label, t.status, t.message] for t in TaskProgress.objects.order_by("pk")],
+        "rankings": [
+            [r.stage, r.task_queued, r.labelled]
+            for r in Ranking.objects.filter(project__slug=slug).order_by("stage")
+        ],
+        "records": Record.objects.filter(project__slug=slug).count(),
+    }
+
+
 def main(argv: list[str]) -> None:
     command, args = argv[0], argv[1:]
     install_probe()
@@ -183,6 +230,12 @@ def main(argv: list[str]) -> None:
         print(freeze(args[0]))
     elif command == "enlarge":
         enlarge(args[0], int(args[1]))
+    elif command == "queue-import":
+        print(queue_import(args[0], args[1]))
+    elif command == "vote":
+        vote(args[0], int(args[1]))
+    elif command == "tasks":
+        print(json.dumps(tasks(args[0])))
     else:
         raise SystemExit(f"unknown command {command!r}")
 

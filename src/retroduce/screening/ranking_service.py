@@ -7,6 +7,7 @@ only refits the classifier on the labelled rows.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import time
 from pathlib import Path
@@ -25,6 +26,7 @@ from retroduce.screening.queue import random_order
 from retroduce.sources.models import Record
 
 MODEL = "default"
+RETRAIN_SPACING = 3  # times the last retrain's length, from its end to the next start
 
 
 def labels_for(project: Project, stage: str, ids: list[int]) -> dict[int, int]:
@@ -51,12 +53,20 @@ def _cache_path(project: Project, stage: str, ids: list[int]) -> Path:
     return folder / f"{project.uuid}-{stage}-{MODEL}-{digest}.features"
 
 
+# The last stage's features, kept in the worker's memory: loading them from the cache file took
+# 0.2 s of each 1 s retrain at 100,000 records. The path names the records, so a change misses.
+_loaded: dict = {}
+
+
 def _prioritiser(project: Project, stage: str, ids: list[int]):  # noqa: ANN202
     from retroduce.screening.ranking import Prioritiser
 
     cache = _cache_path(project, stage, ids)
+    if _loaded.get("path") == cache and cache.exists():
+        return _loaded["prioritiser"]  # the worker retrains the same stage again and again
     if cache.exists():
-        return Prioritiser.load(cache)
+        _loaded.update(path=cache, prioritiser=Prioritiser.load(cache))
+        return _loaded["prioritiser"]
     # Only a cache miss reads the texts (1.5 s of a 2 s retrain at 100,000 records). Read by id, so
     # a record merged or deleted since the ids were read leaves an empty text, not a shifted one.
     texts = {
@@ -70,6 +80,7 @@ def _prioritiser(project: Project, stage: str, ids: list[int]):  # noqa: ANN202
     for old in cache.parent.glob(f"{project.uuid}-{stage}-*.features"):
         old.unlink(missing_ok=True)
     prioritiser.save(cache)
+    _loaded.update(path=cache, prioritiser=prioritiser)
     return prioritiser
 
 
@@ -127,8 +138,16 @@ def request_retrain(project: Project, stage: str, user) -> None:  # noqa: ANN001
             return
         ranking.task_queued = True
         ranking.save(update_fields=["task_queued"])
+        task = retrain_task
+        if ranking.trained_at is not None:
+            # Not sooner than three times the last retrain's length after it: retraining then
+            # takes at most a quarter of the worker's time however fast votes arrive (a team of
+            # 20 votes several times a second), and a small project still retrains at once.
+            due = ranking.trained_at + dt.timedelta(seconds=RETRAIN_SPACING * ranking.seconds)
+            if due > timezone.now():
+                task = retrain_task.using(run_after=due)
         enqueue_with_progress(
-            retrain_task,
+            task,
             "Re-ranking records",
             project=project,
             user=user,

@@ -134,10 +134,10 @@ def _rerank(project: Project, stage: str, actor: AbstractBaseUser) -> None:
     """Mark the offer order stale and queue a retrain (at most one waits per stage)."""
     from retroduce.screening.ranking_service import request_retrain
 
-    # defer("order"): the row is only flagged; its order (every record id) is not read here.
-    Ranking.objects.defer("order").update_or_create(
-        project=project, stage=stage, defaults={"stale": True}
-    )
+    # A plain UPDATE: update_or_create would read the row (its order is every record id) and
+    # write back the training time it read, undoing a retrain that finished meanwhile.
+    if not Ranking.objects.filter(project=project, stage=stage).update(stale=True):
+        Ranking.objects.get_or_create(project=project, stage=stage, defaults={"stale": True})
     request_retrain(project, stage, actor)
 
 

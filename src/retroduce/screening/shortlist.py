@@ -1,7 +1,8 @@
 """The head of the offer order as indexed rows, so choosing the next record is one query.
 
 The retrain writes the first SIZE records that still need votes, in ranking order. Between two
-retrains a team finishes a few dozen records at most, so the shortlist lasts; when a reviewer has
+retrains a team finishes a few dozen records at most, so the shortlist lasts (SIZE only matters
+to a reviewer far ahead of their partner when two votes are needed); when a reviewer has
 voted on (or others hold) every shortlisted record, the queue falls back to the full order.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -19,7 +20,7 @@ from retroduce.core.models import Project
 from retroduce.screening.models import Decision, Hold, Resolution, Shortlisted
 from retroduce.screening.outcomes import of_eligible
 
-SIZE = 5_000
+SIZE = 2_000
 
 
 def complete_ids(project: Project, stage: str, required: int) -> set[int]:
@@ -46,13 +47,14 @@ def write(project: Project, stage: str, order: Iterable[int], complete: set[int]
             if len(head) == SIZE:
                 break
     Shortlisted.objects.filter(project=project, stage=stage).delete()
-    Shortlisted.objects.bulk_create(
-        (
-            Shortlisted(project=project, stage=stage, record_id=record_id, position=position)
-            for position, record_id in enumerate(head)
-        ),
-        batch_size=1_000,
-    )
+    # Plain rows, not model instances: bulk_create spent 0.6 s of a 1.2 s retrain building 5,000.
+    table = connection.ops.quote_name(Shortlisted._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (project_id, stage, record_id, position) "  # noqa: S608
+            "VALUES (%s, %s, %s, %s)",
+            [(project.pk, stage, record_id, position) for position, record_id in enumerate(head)],
+        )
     return len(head)
 
 

@@ -106,6 +106,33 @@ def update_cmoc(
     return cmoc
 
 
+def removed_snapshot(cmoc: CMOC) -> dict:
+    def name(user) -> str | None:  # noqa: ANN001
+        return user.get_username() if user else None
+
+    return {
+        "label": _label(cmoc),
+        "component": str(cmoc.component.uuid),
+        "lineage": str(cmoc.lineage),
+        "position": cmoc.position,
+        **{field: getattr(cmoc, field) for field in CMOC.TEXT_FIELDS},
+        "created_by": name(cmoc.created_by),
+        "leads_to": [str(u) for u in cmoc.leads_to.values_list("uuid", flat=True)],
+        "follows": [str(u) for u in cmoc.follows.values_list("uuid", flat=True)],
+        "feedback": [str(u) for u in cmoc.feedback.values_list("uuid", flat=True)],
+        "evidence": [
+            {
+                "uuid": str(link.uuid),
+                "fragment": str(link.fragment.uuid),
+                "relation": link.relation,
+                "note": link.note,
+                "created_by": name(link.created_by),
+            }
+            for link in cmoc.evidence.select_related("fragment", "created_by")
+        ],
+    }
+
+
 @transaction.atomic
 def remove_cmoc(
     cmoc: CMOC, actor: AbstractBaseUser | None, why: Why = NO_REASON, seen: int | None = None
@@ -122,7 +149,8 @@ def remove_cmoc(
         _label(cmoc),
         why,
     )
-    record(version.project, actor, "deleted", cmoc, before={"label": _label(cmoc)})
+    # Everything the removal takes away, so History can undo it (theory/undo.py).
+    record(version.project, actor, "deleted", cmoc, before=removed_snapshot(cmoc))
     cmoc.evidence.all().delete()
     cmoc.delete()
     refresh_provenance(version.project)
