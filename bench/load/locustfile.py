@@ -6,10 +6,11 @@ requests), then loops with a think time between actions:
 
 - LOAD_SCENARIO=screen: title/abstract screening. It GETs the screening page once ("screen:
   first record"), then, for ever: picks include, exclude or maybe at random and POSTs the vote
-  form (CSRF token, the record's id, the vote, empty reason and note), which redirects to the next
-  record. The POST and the GET it redirects to are one timed request, "screen: decision + next
-  record". It counts a failure unless the answer is the screening page of a new record with the
-  "Include: ..." style success message, so a success means the vote was stored.
+  form (CSRF token, the record's id, the vote, empty reason and note). With LOAD_VOTE_VIA=htmx
+  (the default, what the page's script does) the POST is answered with the next record; with
+  LOAD_VOTE_VIA=form it redirects, and the POST and the GET it redirects to are one timed request.
+  Either is "screen: decision + next record". It counts a failure unless the answer shows a new
+  record with the "Include: ..." style success message, so a success means the vote was stored.
 - LOAD_SCENARIO=records: the records list: page 1, a random page of the 100,000 records by
   number, or the Next link of the page the user is on.
 - LOAD_SCENARIO=document: the document viewer (the coding page) of the long PDF, at a random page.
@@ -44,6 +45,7 @@ DOCUMENT = int(os.environ.get("LOAD_DOCUMENT", "0"))
 PAGES = int(os.environ.get("LOAD_PAGES", "300"))
 RECORD_PAGES = int(os.environ.get("LOAD_RECORD_PAGES", "2000"))
 SAMPLES = os.environ.get("LOAD_SAMPLES", "")
+VIA_HTMX = os.environ.get("LOAD_VOTE_VIA", "htmx") == "htmx"
 _low, _, _high = os.environ.get("LOAD_WAIT", "1-5").partition("-")
 WAIT = constant(float(_low)) if not _high else between(float(_low), float(_high))
 
@@ -118,7 +120,11 @@ class _Reviewer(HttpUser):
                 "note": "",
             },
             name=name,
-            headers={"Referer": self.host + self.screen_url},
+            headers={
+                "Referer": self.host + self.screen_url,
+                # As the page's script sends it: the answer is the next record's part of the page.
+                **({"HX-Request": "true", "HX-Target": "screen-body"} if VIA_HTMX else {}),
+            },
             catch_response=True,
         ) as r:
             self.record = RECORD.search(r.text)

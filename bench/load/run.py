@@ -48,15 +48,24 @@ LOCUST = VENV / "bin" / "locust"
 LOCUST_VERSION = "2.47.0"
 DECISION = "screen: decision + next record"
 BACKGROUND = "background: decision + next record"
+PY_SPY_VERSION = "0.4.1"
 SPY_DELAY = 20  # seconds into the screening scenario
 
 
 def _ensure_locust() -> None:
-    if LOCUST.exists():
+    if LOCUST.exists() and (VENV / "bin" / "py-spy").exists():
         return
-    subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+    if not LOCUST.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
     subprocess.run(
-        [str(VENV / "bin" / "pip"), "install", "-q", f"locust=={LOCUST_VERSION}"], check=True
+        [
+            str(VENV / "bin" / "pip"),
+            "install",
+            "-q",
+            f"locust=={LOCUST_VERSION}",
+            f"py-spy=={PY_SPY_VERSION}",  # --py-spy: where the server's threads are
+        ],
+        check=True,
     )
 
 
@@ -137,10 +146,17 @@ class Database:
         finished = [r for r in rows if r[0] == "SUCCESSFUL"]
         seconds = [(r[2] - r[1]).total_seconds() for r in finished if r[1] and r[2]]
         ranking = self.one(
-            'SELECT r.labelled, r.trained_at, r.seconds, jsonb_array_length(r."order")'
-            " FROM screening_ranking r WHERE r.stage = 'ta'"
+            "SELECT r.labelled, r.trained_at, r.seconds, jsonb_array_length(o.ids)"
+            " FROM screening_ranking r LEFT JOIN screening_rankedorder o"
+            " ON o.project_id = r.project_id AND o.stage = r.stage WHERE r.stage = 'ta'"
         )
+        waiting = self.one(
+            "SELECT count(*) FROM django_tasks_database_dbtaskresult"
+            " WHERE task_path LIKE %s AND status = 'READY'",
+            "%retrain_task",
+        )[0]
         return {
+            "waiting_at_end": waiting,  # queued, not started: the design allows one per stage
             "finished": len(finished),
             "failed": sum(1 for r in rows if r[0] == "FAILED"),
             "running_at_end": sum(1 for r in rows if r[0] == "RUNNING"),
@@ -237,6 +253,18 @@ def main() -> None:
         metavar="SECONDS",
         help="sample the server with py-spy for this long, from 20 s into the screening scenario",
     )
+    parser.add_argument(
+        "--vote-via",
+        choices=["htmx", "form"],
+        default="htmx",
+        help="htmx: the vote as the page's script sends it, answered with the next record "
+        "(default, what a browser does); form: the plain form, a redirect and a page load",
+    )
+    parser.add_argument(
+        "--py-spy-idle",
+        action="store_true",
+        help="with --py-spy: sample waiting threads too (where requests wait, not only work)",
+    )
     args = parser.parse_args()
 
     _ensure_locust()
@@ -301,6 +329,7 @@ def main() -> None:
                 "LOAD_PAGES": str(state["document_pages"]),
                 "LOAD_RECORD_PAGES": str(max(1, state["records"] // 50)),
                 "LOAD_WAIT": args.wait,
+                "LOAD_VOTE_VIA": args.vote_via,
                 "LOAD_SAMPLES": str(samples),
             }
             classes = ["Team"] if scenario == "screen" else ["Team", "BackgroundScreener"]
@@ -334,6 +363,7 @@ def main() -> None:
                                 "--nonblocking",
                                 "--rate",
                                 "50",
+                                *(["--idle"] if args.py_spy_idle else []),
                             ],
                             stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL,
@@ -466,6 +496,12 @@ def _print(results: dict) -> None:
             f"| {r['failed']} | {times} | {outcome['server_cpu_seconds']:.0f} / "
             f"{outcome['locust_cpu_seconds']:.0f} / {outcome['rest_cpu_seconds']:.0f} "
             f"| {outcome['machine_busy_share']:.0%} | {outcome['load_average'][0]:.1f} |"
+        )
+    for scenario, outcome in results["scenarios"].items():
+        r = outcome["retrains"]
+        print(
+            f"{scenario}: retrain tasks queued and waiting at the end: {r['waiting_at_end']}"
+            " (at most 1 by design)"
         )
     for scenario, outcome in results["scenarios"].items():
         d = outcome["decisions"]

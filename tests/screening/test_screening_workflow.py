@@ -34,6 +34,34 @@ def test_screen_page_offers_one_record_and_a_vote_moves_on(screening_team):
     assert event.actor_name == "reviewer" and event.after["vote"] == "include"
 
 
+def test_a_vote_from_the_page_script_answers_with_the_next_record_in_one_round_trip(
+    screening_team,
+):
+    team = screening_team
+    client = team.client("reviewer")
+    url = reverse("screen", args=[team.project.slug, "ta"])
+    offered = client.get(url).context["record"]
+    answer = client.post(url, {"record": offered.pk, "vote": "exclude"}, HTTP_HX_REQUEST="true")
+    html = answer.content.decode()
+    assert answer.status_code == 200
+    assert html.lstrip().startswith('<div id="screen-body">') and "<html" not in html
+    assert f"Exclude: {offered}" in html and "1 screened by you" in html
+    assert answer.context["record"] != offered
+    assert Decision.objects.get(record=offered, reviewer=team.users["reviewer"]).vote == "exclude"
+    # A refused vote answers in place too, with the reason, and stores nothing.
+    refused = client.post(url, {"record": offered.pk, "vote": "?"}, HTTP_HX_REQUEST="true")
+    assert "The vote was not recorded" in refused.content.decode()
+    assert Decision.objects.filter(reviewer=team.users["reviewer"]).count() == 1
+    # Without the review role the script gets the same refusal as the plain form.
+    stakeholder = team.client("stakeholder")
+    assert (
+        stakeholder.post(
+            url, {"record": offered.pk, "vote": "include"}, HTTP_HX_REQUEST="true"
+        ).status_code
+        == 403
+    )
+
+
 def test_single_vote_decides_the_record(screening_team):
     team = screening_team
     services.cast_vote(team.project, team.users["reviewer"], record(TOPICS[0]), "ta", "include")

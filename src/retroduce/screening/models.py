@@ -113,7 +113,11 @@ class Decision(models.Model):
                 fields=["record", "stage", "reviewer"], name="one_vote_per_reviewer"
             )
         ]
-        indexes = [models.Index(fields=["project", "stage"], name="decision_project_stage")]
+        indexes = [
+            models.Index(fields=["project", "stage"], name="decision_project_stage"),
+            # A reviewer's own votes (the progress line, My decisions) without the team's.
+            models.Index(fields=["project", "stage", "reviewer"], name="decision_reviewer"),
+        ]
         ordering = ["-updated_at"]
 
     def __str__(self) -> str:
@@ -153,7 +157,6 @@ class Ranking(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="rankings")
     stage = models.CharField(max_length=2, choices=Stage.choices)
-    order = models.JSONField(default=list)  # record ids, most likely relevant first
     labelled = models.PositiveIntegerField(default=0)
     model = models.CharField(max_length=40, blank=True)
     trained_at = models.DateTimeField(null=True, blank=True)
@@ -169,6 +172,32 @@ class Ranking(models.Model):
 
     def __str__(self) -> str:
         return f"ranking {self.project_id} {self.stage}"
+
+    @property
+    def order(self) -> list[int]:
+        """Every eligible record id, most likely relevant first; empty before the model learns."""
+        found = RankedOrder.objects.filter(project_id=self.project_id, stage=self.stage).first()
+        return found.ids if found else []
+
+
+class RankedOrder(models.Model):
+    """The latest full offer order of a stage, written by the retrain alone.
+
+    Apart from Ranking, whose small row every vote updates (stale, task queued): writing these
+    100,000 ids took the ranking row's lock for as long, and every vote waited on it.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    stage = models.CharField(max_length=2, choices=Stage.choices)
+    ids = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "stage"], name="one_order_per_stage")
+        ]
+
+    def __str__(self) -> str:
+        return f"order of {len(self.ids)} records ({self.stage})"
 
 
 class Hold(models.Model):
@@ -203,7 +232,7 @@ class Shortlisted(models.Model):
     The next record is then one indexed query (`ORDER BY position LIMIT 1` over these rows, skipping
     what the reviewer voted on or others hold) instead of walking the whole ranking in Python, which
     cost about 0.5 s a page at 100,000 records. The retrain writes them; only when they run out does
-    the queue fall back to the full order in `Ranking.order`.
+    the queue fall back to the full order (`RankedOrder`).
     """
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")

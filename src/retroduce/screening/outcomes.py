@@ -48,8 +48,12 @@ class RecordVotes:
 
 
 def settings_for(project: Project, stage: str) -> StageSettings:
-    found, _ = StageSettings.objects.get_or_create(project=project, stage=stage)
-    return found
+    """The stage's settings, read once per project object (that is, once per request: the
+    screening page asks for them from several places)."""
+    known = project.__dict__.setdefault("_screening_settings", {})
+    if stage not in known:
+        known[stage], _ = StageSettings.objects.get_or_create(project=project, stage=stage)
+    return known[stage]
 
 
 def eligible(project: Project, stage: str) -> QuerySet[Record]:

@@ -1,7 +1,10 @@
 """The progress line of the screening page, counted by the database.
 
 The overview's `queue.summary` reads every vote to give agreement and the stopping estimate; the
-screening page, loaded after every vote, only needs counts, and asks for them as aggregates.
+screening page, loaded after every vote, only needs counts, and asks for them as aggregates. The
+team-wide ones cost time in proportion to the stage's votes, so each process reuses them for a few
+seconds: with 20 reviewers voting several times a second they are counted once per interval, not on
+every page.
 """
 
 from __future__ import annotations
@@ -10,12 +13,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
 from retroduce.core.models import Project
 from retroduce.screening.models import Decision, Resolution, Vote
 from retroduce.screening.outcomes import Outcome, eligible, of_eligible, settings_for
+
+SHARED_SECONDS = 5
 
 
 @dataclass
@@ -31,9 +37,8 @@ class StageProgress:
         return self.eligible - self.outcomes[Outcome.PENDING]
 
 
-def stage_progress(project: Project, user: AbstractBaseUser, stage: str) -> StageProgress:
-    required = settings_for(project, stage).votes_required
-    records = eligible(project, stage)
+def _stage_counts(project: Project, stage: str, required: int) -> dict[str, int]:
+    """Eligible records and how many are pending, included, excluded or in conflict."""
     resolution = Resolution.objects.filter(record=OuterRef("record_id"), stage=stage)
     # One row per voted record.
     votes = Decision.objects.filter(project=project, stage=stage, withdrawn=False)
@@ -45,7 +50,6 @@ def stage_progress(project: Project, user: AbstractBaseUser, stage: str) -> Stag
             n=Count("pk"),
             included=Count("pk", filter=Q(vote=Vote.INCLUDE)),
             excluded=Count("pk", filter=Q(vote=Vote.EXCLUDE)),
-            mine=Count("pk", filter=Q(reviewer=user)),
             resolved=Subquery(resolution.values("outcome")[:1]),
         )
     )
@@ -56,34 +60,62 @@ def stage_progress(project: Project, user: AbstractBaseUser, stage: str) -> Stag
         cursor.execute(
             f"""
             SELECT COUNT(*),
-              SUM(CASE WHEN mine > 0 THEN 1 ELSE 0 END),
               SUM(CASE WHEN resolved IS NULL AND n < %s THEN 1 ELSE 0 END),
-              SUM(CASE WHEN resolved IS NULL AND n < %s AND mine = 0 THEN 1 ELSE 0 END),
               SUM(CASE WHEN resolved = %s OR (resolved IS NULL AND n >= %s AND included = n)
                   THEN 1 ELSE 0 END),
               SUM(CASE WHEN resolved = %s OR (resolved IS NULL AND n >= %s AND excluded = n)
                   THEN 1 ELSE 0 END)
             FROM ({inner}) per_record
             """,  # noqa: S608 - `inner` is Django's compiled SQL; every value is a parameter
-            [
-                required,
-                required,
-                Vote.INCLUDE,
-                required,
-                Vote.EXCLUDE,
-                required,
-                *params,
-            ],
+            [required, Vote.INCLUDE, required, Vote.EXCLUDE, required, *params],
         )
-        row = cursor.fetchone()
-    voted, mine, pending, pending_not_mine, include, exclude = (value or 0 for value in row)
-    total = records.count()
-    result = StageProgress(stage, eligible=total)
-    unvoted = total - voted
-    result.my_votes = mine
-    result.left_for_me = unvoted + pending_not_mine
-    result.outcomes[Outcome.PENDING] = unvoted + pending
-    result.outcomes[Outcome.INCLUDE] = include
-    result.outcomes[Outcome.EXCLUDE] = exclude
-    result.outcomes[Outcome.CONFLICT] = voted - pending - include - exclude
+        voted, pending, include, exclude = (value or 0 for value in cursor.fetchone())
+    total = eligible(project, stage).count()
+    return {
+        "eligible": total,
+        Outcome.PENDING: total - voted + pending,
+        Outcome.INCLUDE: include,
+        Outcome.EXCLUDE: exclude,
+        Outcome.CONFLICT: voted - pending - include - exclude,
+    }
+
+
+def _my_counts(project: Project, user: AbstractBaseUser, stage: str, required: int) -> tuple:
+    """The reviewer's votes on eligible records, and how many of those records still wait for
+    someone else's vote. Both cost what the reviewer's own votes cost."""
+    mine = of_eligible(
+        Decision.objects.filter(project=project, stage=stage, reviewer=user, withdrawn=False),
+        project,
+        stage,
+    )
+    if required == 1:
+        return mine.count(), 0  # one vote completes a record
+    cast = (
+        Decision.objects.filter(record=OuterRef("record_id"), stage=stage, withdrawn=False)
+        .order_by()
+        .values("record")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    resolved = Resolution.objects.filter(record=OuterRef("record_id"), stage=stage)
+    waiting = mine.annotate(cast=Subquery(cast)).filter(cast__lt=required).exclude(Exists(resolved))
+    return mine.count(), waiting.count()
+
+
+def stage_progress(
+    project: Project, user: AbstractBaseUser, stage: str, *, fresh: bool = False
+) -> StageProgress:
+    """The page's progress line. The team's figures (records done, conflicts) may be up to
+    SHARED_SECONDS old; the reviewer's own are exact, so their own vote always shows at once."""
+    required = settings_for(project, stage).votes_required
+    key = f"screening-progress:{project.uuid}:{stage}:{required}"
+    counts = None if fresh else cache.get(key)
+    if counts is None:
+        counts = _stage_counts(project, stage, required)
+        cache.set(key, counts, SHARED_SECONDS)
+    my_votes, mine_waiting = _my_counts(project, user, stage, required)
+    result = StageProgress(stage, eligible=counts["eligible"], my_votes=my_votes)
+    for outcome in (Outcome.PENDING, Outcome.INCLUDE, Outcome.EXCLUDE, Outcome.CONFLICT):
+        result.outcomes[outcome] = counts[outcome]
+    result.left_for_me = max(0, counts[Outcome.PENDING] - mine_waiting)
     return result

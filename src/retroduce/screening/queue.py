@@ -9,12 +9,21 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from retroduce.core.models import Project
 from retroduce.screening import shortlist
 from retroduce.screening.agreement import Agreement, agreement
-from retroduce.screening.models import Decision, Hold, Ranking, Resolution, Stage, Vote
+from retroduce.screening.models import (
+    Decision,
+    Hold,
+    RankedOrder,
+    Ranking,
+    Resolution,
+    Stage,
+    Vote,
+)
 from retroduce.screening.outcomes import (
     Outcome,
     RecordVotes,
@@ -32,10 +41,11 @@ def offer_order(project: Project, stage: str, ids: list[int]) -> tuple[list[int]
     Until the model has been trained (it needs an include and an exclude), the order is random but
     fixed per project and stage, so reviewers do not see records in import order.
     """
-    ranking = Ranking.objects.filter(project=project, stage=stage).first()
-    if ranking is not None and ranking.order:
+    full = RankedOrder.objects.filter(project=project, stage=stage).values_list("ids", flat=True)
+    order = full.first()
+    if order:
         known = set(ids)
-        ranked = [i for i in ranking.order if i in known]
+        ranked = [i for i in order if i in known]
         seen = set(ranked)
         newcomers = [i for i in ids if i not in seen]  # imported after the last retrain
         return ranked + newcomers, True
@@ -130,13 +140,23 @@ def next_record(
     if chosen is None:
         return None, ranked
     if hold:
-        Hold.objects.update_or_create(
-            reviewer=user,
-            project=project,
-            stage=stage,
-            defaults={"record_id": chosen, "until": timezone.now() + HOLD},
-        )
+        _hold(project, user, stage, chosen)
     return Record.objects.get(pk=chosen), ranked
+
+
+def _hold(project: Project, user: AbstractBaseUser, stage: str, record_id: int) -> None:
+    """Keep the record for this reviewer: one UPDATE when they already hold one (the usual case)."""
+    until = timezone.now() + HOLD
+    mine = Hold.objects.filter(reviewer=user, project=project, stage=stage)
+    if mine.update(record_id=record_id, until=until):
+        return
+    try:
+        with transaction.atomic():
+            Hold.objects.create(
+                reviewer=user, project=project, stage=stage, record_id=record_id, until=until
+            )
+    except IntegrityError:  # their other tab got there first
+        mine.update(record_id=record_id, until=until)
 
 
 def release_hold(project: Project, user: AbstractBaseUser, stage: str, record: Record) -> None:
@@ -179,7 +199,7 @@ def summary(
     required = settings_for(project, stage).votes_required
     votes, ids = state or stage_state(project, stage)
     result = StageSummary(stage, eligible=len(ids))
-    result.ranked = Ranking.objects.filter(project=project, stage=stage).exclude(order=[]).exists()
+    result.ranked = Ranking.objects.filter(project=project, stage=stage).exclude(model="").exists()
     pair_votes: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for record_id in ids:
         entry = votes.get(record_id)

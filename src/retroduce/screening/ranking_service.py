@@ -20,7 +20,7 @@ from django.utils import timezone
 from retroduce.core.models import Project
 from retroduce.core.progress import Reporter, enqueue_with_progress, silent
 from retroduce.screening import shortlist
-from retroduce.screening.models import Decision, Ranking, Resolution, Vote
+from retroduce.screening.models import Decision, RankedOrder, Ranking, Resolution, Vote
 from retroduce.screening.outcomes import eligible, settings_for
 from retroduce.screening.queue import random_order
 from retroduce.sources.models import Record
@@ -87,7 +87,7 @@ def _prioritiser(project: Project, stage: str, ids: list[int]):  # noqa: ANN202
 def retrain(project: Project, stage: str, report: Reporter = silent) -> Ranking:
     started = time.perf_counter()
     ids = list(eligible(project, stage).order_by("pk").values_list("pk", flat=True))
-    ranking, _ = Ranking.objects.defer("order").get_or_create(project=project, stage=stage)
+    ranking, _ = Ranking.objects.get_or_create(project=project, stage=stage)
     Ranking.objects.filter(pk=ranking.pk).update(stale=False)
     labels = labels_for(project, stage, ids)
     report(1, 3, f"{len(labels):,} decisions, {len(ids):,} records")
@@ -104,21 +104,22 @@ def retrain(project: Project, stage: str, report: Reporter = silent) -> Ranking:
             # reviewer voted on must still reach the other reviewer near the top.
             order = [ids[i] for i in np.argsort(-scores, kind="stable").tolist()]
     required = settings_for(project, stage).votes_required
-    with transaction.atomic():
-        shortlist.write(
-            project,
-            stage,
-            order or random_order(project, stage, ids),
-            shortlist.complete_ids(project, stage, required),
-        )
-        Ranking.objects.filter(pk=ranking.pk).update(
-            order=order,
-            labelled=len(labels),
-            model=MODEL if order else "",
-            trained_at=timezone.now(),
-            seconds=time.perf_counter() - started,
-            task_queued=False,
-        )
+    # Three short writes, not one long transaction: votes update the Ranking row (stale, task
+    # queued) and must not wait while 100,000 ids are written.
+    shortlist.write(
+        project,
+        stage,
+        order or random_order(project, stage, ids),
+        shortlist.complete_ids(project, stage, required),
+    )
+    RankedOrder.objects.update_or_create(project=project, stage=stage, defaults={"ids": order})
+    Ranking.objects.filter(pk=ranking.pk).update(
+        labelled=len(labels),
+        model=MODEL if order else "",
+        trained_at=timezone.now(),
+        seconds=time.perf_counter() - started,
+        task_queued=False,
+    )
     report(3, 3, f"Ranked {len(order):,} records on {len(labels):,} decisions")
     ranking.refresh_from_db()
     return ranking
@@ -128,12 +129,10 @@ def request_retrain(project: Project, stage: str, user) -> None:  # noqa: ANN001
     """Queue a retrain unless one is already queued for this stage."""
     from retroduce.screening.tasks import retrain_task
 
+    if Ranking.objects.filter(project=project, stage=stage, task_queued=True).exists():
+        return  # the usual case under load, answered without the row lock below
     with transaction.atomic():
-        ranking, _ = (
-            Ranking.objects.select_for_update()
-            .defer("order")  # not needed to queue a task, and 100,000 ids long
-            .get_or_create(project=project, stage=stage)
-        )
+        ranking, _ = Ranking.objects.select_for_update().get_or_create(project=project, stage=stage)
         if ranking.task_queued:
             return
         ranking.task_queued = True

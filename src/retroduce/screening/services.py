@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils import timezone
 
 from retroduce.core.events import record as log
 from retroduce.core.models import Membership, Project, Role
@@ -33,13 +34,18 @@ DEFAULT_REASONS = (
 NOTE_LIMIT = 5_000
 
 
-def reasons(project: Project) -> list[ExclusionReason]:
-    """The project's reason list, seeded with realist-review defaults the first time it is needed."""
+def ensure_reasons(project: Project) -> None:
+    """Seed the reason list with realist-review defaults the first time it is needed."""
     if not project.exclusion_reasons.exists():
         ExclusionReason.objects.bulk_create(
             ExclusionReason(project=project, label=label, position=i)
             for i, label in enumerate(DEFAULT_REASONS)
         )
+
+
+def reasons(project: Project) -> list[ExclusionReason]:
+    """The project's reason list, seeded the first time it is needed."""
+    ensure_reasons(project)
     return list(project.exclusion_reasons.filter(active=True))
 
 
@@ -131,14 +137,26 @@ def _snapshot(decision: Decision) -> dict[str, object]:
 
 
 def _rerank(project: Project, stage: str, actor: AbstractBaseUser) -> None:
-    """Mark the offer order stale and queue a retrain (at most one waits per stage)."""
+    """Mark the offer order stale and queue a retrain (at most one waits per stage), once the
+    vote has committed.
+
+    Not inside the vote's transaction: every vote of the team touches the one Ranking row, and
+    holding its lock until each vote commits made 20 reviewers' votes queue behind each other.
+    """
     from retroduce.screening.ranking_service import request_retrain
 
-    # A plain UPDATE: update_or_create would read the row (its order is every record id) and
-    # write back the training time it read, undoing a retrain that finished meanwhile.
-    if not Ranking.objects.filter(project=project, stage=stage).update(stale=True):
-        Ranking.objects.get_or_create(project=project, stage=stage, defaults={"stale": True})
-    request_retrain(project, stage, actor)
+    def flag_and_queue() -> None:
+        rows = Ranking.objects.filter(project=project, stage=stage)
+        found = rows.values_list("stale", "task_queued").first()
+        if found is None:
+            Ranking.objects.get_or_create(project=project, stage=stage, defaults={"stale": True})
+        elif not found[0]:
+            rows.update(stale=True)
+        # Under load a retrain is nearly always queued already: then one read is all a vote costs.
+        if found is None or not found[1]:
+            request_retrain(project, stage, actor)
+
+    transaction.on_commit(flag_and_queue)
 
 
 @transaction.atomic
@@ -184,7 +202,8 @@ def cast_vote(
     decision.vote, decision.reason, decision.note = vote, reason, note.strip()
     decision.withdrawn = False
     decision.save()
-    decision.components.set(components)
+    if existing is not None or components:  # a new vote without components has none to set
+        decision.components.set(components)
     after = _snapshot(decision)
     if before is None:
         log(
@@ -192,8 +211,11 @@ def cast_vote(
         )
     elif before != after:
         log(project, actor, "changed", decision, label=str(record), before=before, after=after)
-    # The vote is in: the record no longer needs holding for this reviewer.
-    Hold.objects.filter(project=project, stage=stage, reviewer=actor, record=record).delete()
+    # The vote is in: the record no longer needs holding for this reviewer. Expired rather than
+    # deleted, so the next record's hold is one UPDATE of the same row.
+    Hold.objects.filter(project=project, stage=stage, reviewer=actor, record=record).update(
+        until=timezone.now()
+    )
     _rerank(project, stage, actor)
     return decision
 

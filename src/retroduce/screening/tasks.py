@@ -16,18 +16,21 @@ def retrain_task(context: TaskContext, project_id: int, stage: str) -> str:
 
     project = Project.objects.get(pk=project_id)
     try:
-        return run_reported(
+        summary = run_reported(
             str(context.task_result.id),
             lambda report: f"Ranked on {retrain(project, stage, report).labelled} decisions",
         )
-    finally:
-        # Whatever happened, let the next vote queue a fresh retrain; votes that arrived while
-        # this one ran left the ranking stale, so catch up with them now.
+    except Exception:
+        # Let the next vote queue a fresh retrain.
         Ranking.objects.filter(project=project, stage=stage).update(task_queued=False)
-        if Ranking.objects.filter(project=project, stage=stage, stale=True).exists():
-            from retroduce.screening.ranking_service import request_retrain
+        raise
+    # The retrain cleared the queued flag as it finished, so votes that came after queued the next
+    # one themselves (spaced after this one). Votes that came while it ran could not; catch up.
+    if Ranking.objects.filter(project=project, stage=stage, stale=True, task_queued=False).exists():
+        from retroduce.screening.ranking_service import request_retrain
 
-            request_retrain(project, stage, None)
+        request_retrain(project, stage, None)
+    return summary
 
 
 @on_interrupted

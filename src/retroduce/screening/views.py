@@ -13,19 +13,12 @@ from django.views.decorators.http import require_POST
 from retroduce.core.permissions import Action, can, project_for
 from retroduce.core.services import DomainError
 from retroduce.screening import exports, services
-from retroduce.screening.forms import KeywordForm, ReasonForm, ResolveForm, SettingsForm, VoteForm
-from retroduce.screening.highlight import highlight
+from retroduce.screening.forms import KeywordForm, ReasonForm, ResolveForm, SettingsForm
 from retroduce.screening.models import Decision, ExclusionReason, Keyword, Ranking, Stage
 from retroduce.screening.outcomes import Outcome, settings_for, votes_by_record
-from retroduce.screening.progress import stage_progress
-from retroduce.screening.queue import STAGES, next_record, summary
+from retroduce.screening.queue import STAGES, summary
+from retroduce.screening.screen_views import screen, stage_or_404  # noqa: F401 (routed here)
 from retroduce.sources.models import Record
-
-
-def _stage(stage: str) -> str:
-    if stage not in Stage.values:
-        raise Http404("No such screening stage")
-    return stage
 
 
 def overview(request: HttpRequest, slug: str) -> HttpResponse:
@@ -70,98 +63,10 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def screen(request: HttpRequest, slug: str, stage: str) -> HttpResponse:
-    project, membership = project_for(request, slug, Action.VIEW_ALL)
-    stage = _stage(stage)
-    if request.method == "POST":
-        return _vote(request, project, stage)
-    chosen = request.GET.get("record")
-    if chosen:
-        record = get_object_or_404(Record, pk=chosen, project=project)
-        ranked = False
-    else:
-        record, ranked = next_record(
-            project,
-            request.user,
-            stage,
-            hold=can(membership.role, Action.REVIEW),
-        )
-    mine = (
-        Decision.objects.filter(
-            record=record, stage=stage, reviewer=request.user, withdrawn=False
-        ).first()
-        if record
-        else None
-    )
-    include = project.screening_keywords.filter(kind=Keyword.Kind.INCLUDE).values_list(
-        "term", flat=True
-    )
-    exclude = project.screening_keywords.filter(kind=Keyword.Kind.EXCLUDE).values_list(
-        "term", flat=True
-    )
-    stage_settings = settings_for(project, stage)
-    services.reasons(project)
-    form = VoteForm(
-        project=project,
-        initial={
-            "record": record.pk if record else None,
-            "reason": mine.reason if mine else None,
-            "note": mine.note if mine else "",
-            "components": mine.components.all() if mine else [],
-        },
-    )
-    return render(
-        request,
-        "screening/screen.html",
-        {
-            "project": project,
-            "section": "screening",
-            "stage": stage,
-            "stage_label": Stage(stage).label,
-            "record": record,
-            "mine": mine,
-            "ranked": ranked,
-            "title": highlight(record.title, include, exclude) if record else "",
-            "abstract": highlight(record.abstract, include, exclude) if record else "",
-            "form": form,
-            "settings": stage_settings,
-            # Counts only, by the database: this page loads after every vote.
-            "summary": stage_progress(project, request.user, stage),
-            "can_review": can(membership.role, Action.REVIEW),
-        },
-    )
-
-
-def _vote(request: HttpRequest, project, stage: str) -> HttpResponse:  # noqa: ANN001
-    _, membership = project_for(request, project.slug, Action.REVIEW)
-    form = VoteForm(request.POST, project=project)
-    if not form.is_valid():
-        messages.error(request, "The vote was not recorded: choose include, exclude or maybe.")
-        return redirect("screen", slug=project.slug, stage=stage)
-    data = form.cleaned_data
-    record = get_object_or_404(Record, pk=data["record"], project=project)
-    try:
-        services.cast_vote(
-            project,
-            request.user,
-            record,
-            stage,
-            data["vote"],
-            reason=data["reason"],
-            note=data["note"],
-            components=data["components"],
-        )
-    except DomainError as exc:
-        messages.error(request, str(exc))
-        return redirect(f"{reverse('screen', args=[project.slug, stage])}?record={record.pk}")
-    messages.success(request, f"{data['vote'].capitalize()}: {record}")
-    return redirect("screen", slug=project.slug, stage=stage)
-
-
 @require_POST
 def undo(request: HttpRequest, slug: str, stage: str) -> HttpResponse:
     project, _ = project_for(request, slug, Action.REVIEW)
-    stage = _stage(stage)
+    stage = stage_or_404(stage)
     try:
         withdrawn = services.undo_last_vote(project, request.user, stage)
     except DomainError as exc:
@@ -176,7 +81,7 @@ def undo(request: HttpRequest, slug: str, stage: str) -> HttpResponse:
 
 def my_decisions(request: HttpRequest, slug: str, stage: str) -> HttpResponse:
     project, _ = project_for(request, slug, Action.VIEW_ALL)
-    stage = _stage(stage)
+    stage = stage_or_404(stage)
     decisions = (
         Decision.objects.filter(
             project=project, stage=stage, reviewer=request.user, withdrawn=False
@@ -200,7 +105,7 @@ def my_decisions(request: HttpRequest, slug: str, stage: str) -> HttpResponse:
 
 def conflicts(request: HttpRequest, slug: str, stage: str) -> HttpResponse:
     project, _ = project_for(request, slug, Action.VIEW_ALL)
-    stage = _stage(stage)
+    stage = stage_or_404(stage)
     required = settings_for(project, stage).votes_required
     open_conflicts = [
         entry
@@ -232,7 +137,7 @@ def conflicts(request: HttpRequest, slug: str, stage: str) -> HttpResponse:
 @require_POST
 def resolve(request: HttpRequest, slug: str, stage: str, record_id: int) -> HttpResponse:
     project, _ = project_for(request, slug, Action.REVIEW)
-    stage = _stage(stage)
+    stage = stage_or_404(stage)
     if not services.can_resolve(project, request.user, stage):
         raise PermissionDenied("Only an owner or the stage's adjudicator resolves conflicts.")
     record = get_object_or_404(Record, pk=record_id, project=project)
@@ -252,7 +157,7 @@ def resolve(request: HttpRequest, slug: str, stage: str, record_id: int) -> Http
 @require_POST
 def stage_settings(request: HttpRequest, slug: str, stage: str) -> HttpResponse:
     project, _ = project_for(request, slug, Action.MANAGE)
-    stage = _stage(stage)
+    stage = stage_or_404(stage)
     form = SettingsForm(request.POST, project=project)
     if form.is_valid():
         try:
@@ -306,7 +211,7 @@ def keyword_remove(request: HttpRequest, slug: str, keyword_id: int) -> HttpResp
 
 def export(request: HttpRequest, slug: str, stage: str, kind: str) -> HttpResponse:
     project, _ = project_for(request, slug, Action.VIEW_ALL)
-    stage = _stage(stage)
+    stage = stage_or_404(stage)
     if kind == "csv":
         body, content_type = exports.decisions_csv(project, stage), "text/csv; charset=utf-8"
     elif kind == "ris":

@@ -85,6 +85,7 @@ NOT_ARCHIVED: dict[str, str] = {
     "core.TaskProgress": "progress of background tasks that ran on the old machine",
     "screening.Ranking": "the prioritisation order, retrained from the decisions",
     "screening.Hold": "which record each reviewer has open, for ten minutes",
+    "screening.RankedOrder": "the prioritisation order, retrained from the decisions",
     "screening.Shortlisted": "the head of the prioritisation order, retrained from the decisions",
     "reports.ReportFile": "generated reports, written again from the recorded work",
 }
