@@ -91,8 +91,14 @@ def _wait_for(url: str, seconds: float, process: subprocess.Popen) -> None:
 
 
 def _cpu_seconds(pid: int) -> float:
+    """CPU seconds of the process and of its live children (`serve --processes N` forks)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        children = []
+    return own + sum(_cpu_seconds(int(child)) for child in children)
 
 
 def _machine_busy() -> tuple[float, float]:
@@ -254,6 +260,12 @@ def main() -> None:
         help="sample the server with py-spy for this long, from 20 s into the screening scenario",
     )
     parser.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="`retroduce serve --processes N`: server processes sharing the port",
+    )
+    parser.add_argument(
         "--vote-via",
         choices=["htmx", "form"],
         default="htmx",
@@ -288,7 +300,16 @@ def main() -> None:
 
     log = (home / f"serve-{stamp}.log").open("w")
     server = subprocess.Popen(
-        [str(RETRODUCE), "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [
+            str(RETRODUCE),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--processes",
+            str(args.processes),
+        ],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -363,6 +384,7 @@ def main() -> None:
                                 "--nonblocking",
                                 "--rate",
                                 "50",
+                                "--subprocesses",
                                 *(["--idle"] if args.py_spy_idle else []),
                             ],
                             stdout=subprocess.DEVNULL,

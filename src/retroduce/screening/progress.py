@@ -43,7 +43,7 @@ def _stage_counts(project: Project, stage: str, required: int) -> dict[str, int]
     # One row per voted record.
     votes = Decision.objects.filter(project=project, stage=stage, withdrawn=False)
     per_record = (
-        of_eligible(votes, project, stage)
+        of_eligible(votes, project, stage, many=True)
         .order_by()
         .values("record_id")
         .annotate(

@@ -60,30 +60,57 @@ def _start(migrate: bool = True) -> None:
             console.print(f"Applied {len(pending)} database migrations.")
 
 
-def _serve(host: str, port: int) -> None:
+def _serve(host: str, port: int, processes: int = 1) -> None:
     import waitress
     from django.conf import settings
 
     from retroduce.site import config
+    from retroduce.site import processes as forked
     from retroduce.site.wsgi import application
 
-    if config.flag("RETRODUCE_INPROCESS_WORKER"):
-        runtime.start_worker_thread()
-        console.print("Background tasks run inside this process.")
+    worker = config.flag("RETRODUCE_INPROCESS_WORKER")
     if host not in settings.ALLOWED_HOSTS and "*" not in settings.ALLOWED_HOSTS:
         settings.ALLOWED_HOSTS.append(host)
+    if processes > 1 and not forked.forking_supported():
+        console.print("Several processes need fork(); serving from one.")
+        processes = 1
     console.print(f"Serving Retroduce on [bold]http://{host}:{port}/[/bold]  (Ctrl+C stops)")
-    waitress.serve(application, host=host, port=port, threads=8, ident="Retroduce")
+    if worker:
+        console.print(
+            "Background tasks run inside the server"
+            + (" (its first process)." if processes > 1 else ".")
+        )
+    if processes == 1:
+        if worker:
+            runtime.start_worker_thread()
+        waitress.serve(application, host=host, port=port, threads=8, ident="Retroduce")
+        return
+
+    def run_child(listener, index: int) -> None:  # noqa: ANN001
+        if worker and index == 0:  # one in-process worker for the whole server
+            runtime.start_worker_thread()
+        waitress.serve(application, sockets=[listener], threads=8, ident="Retroduce")
+
+    raise typer.Exit(forked.serve_forked(host, port, processes, run_child, console.print))
 
 
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    processes: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            envvar="RETRODUCE_PROCESSES",
+            help="Server processes sharing the port; a team on PostgreSQL: one per core.",
+        ),
+    ] = 1,
 ) -> None:
     """Migrate (backing up SQLite first when a migration is pending) and serve the web app."""
     _start()
-    _serve(host, port)
+    _serve(host, port, processes)
 
 
 @app.command()
