@@ -95,7 +95,7 @@ def test_fast_and_full_queries_agree(screening_team, seed):
                 {k: full.outcomes[k] for k in wanted}
             )
             offered, _ = next_record(project, user, stage)
-            walked = _first_in_full_order(project, user, stage, required, Counter(), None)
+            walked = _first_in_full_order(project, user, stage, required, Counter())
             assert (offered.pk if offered else None) == walked
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 
 from retroduce.coding.anchoring import make_anchor
@@ -10,7 +9,7 @@ from retroduce.coding.codebook import descendants_and_self
 from retroduce.coding.models import Appraisal, Code, Fragment, FragmentCode, Memo
 from retroduce.core.models import Event, Project
 from retroduce.core.services import DomainError
-from retroduce.core.undo import Undoer, register
+from retroduce.core.undo import Undoer, register, user_named
 from retroduce.documents.models import Document
 
 
@@ -21,10 +20,6 @@ def _live(code: Code | None) -> Code | None:
         seen.add(code.pk)
         code = code.merged_into
     return code
-
-
-def _user(name: str | None):  # noqa: ANN202
-    return get_user_model().objects.filter(username=name).first() if name else None
 
 
 def restore_passage(project: Project, event: Event, actor: AbstractBaseUser) -> Fragment:
@@ -52,7 +47,7 @@ def restore_passage(project: Project, event: Event, actor: AbstractBaseUser) -> 
         prefix=anchor.prefix,
         suffix=anchor.suffix,
         extraction=document.extraction,
-        coder=_user(before.get("coder")),
+        coder=user_named(before.get("coder")),
     )
     codes = [
         _live(Code.objects.filter(project=project, uuid=u).first())
@@ -70,7 +65,7 @@ def restore_passage(project: Project, event: Event, actor: AbstractBaseUser) -> 
             kind=memo["kind"],
             title=memo["title"],
             text=memo["text"],
-            author=_user(memo.get("author")),
+            author=user_named(memo.get("author")),
         )
     for appraisal in before.get("appraisals", []):
         Appraisal.objects.create(

@@ -23,6 +23,7 @@ class KeysetPage:
     per_page: int
     next_query: str  # the query string of the next page, "" on the last
     previous_query: str  # of the previous page, "" on the first
+    filters: str  # the query string without the paging: what the list is narrowed to
 
     @property
     def num_pages(self) -> int:
@@ -82,4 +83,5 @@ def keyset_page(rows: QuerySet, params: QueryDict, per_page: int = 50) -> Keyset
         per_page=per_page,
         next_query=link("after", items[-1].id) if items and more_after else "",
         previous_query=link("before", items[0].id) if items and more_before else "",
+        filters=base.urlencode(),
     )

@@ -36,6 +36,14 @@ def membership_of(user, project: Project) -> Membership | None:  # noqa: ANN001 
     return Membership.objects.filter(project=project, user=user).first()
 
 
+def require(membership: Membership, action: Action) -> None:
+    """Refuse (403) an action the member's role does not allow, naming the role."""
+    if not can(membership.role, action):
+        raise PermissionDenied(
+            f"Your role in this project ({membership.get_role_display()}) does not allow this."
+        )
+
+
 def project_for(request: HttpRequest, slug: str, action: Action) -> tuple[Project, Membership]:
     """The project and the caller's membership, or 404 for outsiders and 403 for too low a role.
 
@@ -47,9 +55,6 @@ def project_for(request: HttpRequest, slug: str, action: Action) -> tuple[Projec
     membership = membership_of(request.user, project)
     if membership is None:
         raise Http404("No such project")
-    if not can(membership.role, action):
-        raise PermissionDenied(
-            f"Your role in this project ({membership.get_role_display()}) does not allow this."
-        )
+    require(membership, action)
     request.membership = membership  # type: ignore[attr-defined]
     return project, membership

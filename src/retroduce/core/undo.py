@@ -30,6 +30,13 @@ class Undoer:
 _UNDOERS: dict[tuple[str, str], Undoer] = {}
 
 
+def user_named(name: str | None):  # noqa: ANN201
+    """The account an event names, if the machine still has it."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(username=name).first() if name else None
+
+
 def register(object_type: str, verb: str, undoer: Undoer) -> None:
     _UNDOERS[(object_type, verb)] = undoer
 

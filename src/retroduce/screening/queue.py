@@ -92,10 +92,9 @@ def _first_in_full_order(
     stage: str,
     required: int,
     held: Counter,
-    state: tuple[dict[int, RecordVotes], list[int]] | None,
 ) -> int | None:
     """The slow path, O(records): walk the whole order. Used when the shortlist has run out."""
-    votes, ids = state or stage_state(project, stage)
+    votes, ids = stage_state(project, stage)
     order, _ = offer_order(project, stage, ids)
     for record_id in order:
         entry = votes.get(record_id)
@@ -113,7 +112,6 @@ def next_record(
     user: AbstractBaseUser,
     stage: str,
     *,
-    state: tuple[dict[int, RecordVotes], list[int]] | None = None,
     hold: bool = False,
 ) -> tuple[Record | None, bool]:
     """The record this reviewer should screen next. With `hold`, it is kept from others while they
@@ -136,7 +134,7 @@ def next_record(
         chosen = shortlist.first_open(project, user, stage, required, skip_held=hold)
         if chosen is None:
             held = _holds_by_others(project, user, stage) if hold else Counter()
-            chosen = _first_in_full_order(project, user, stage, required, held, state)
+            chosen = _first_in_full_order(project, user, stage, required, held)
     if chosen is None:
         return None, ranked
     if hold:
@@ -157,10 +155,6 @@ def _hold(project: Project, user: AbstractBaseUser, stage: str, record_id: int) 
             )
     except IntegrityError:  # their other tab got there first
         mine.update(record_id=record_id, until=until)
-
-
-def release_hold(project: Project, user: AbstractBaseUser, stage: str, record: Record) -> None:
-    Hold.objects.filter(project=project, stage=stage, reviewer=user, record=record).delete()
 
 
 @dataclass
@@ -194,10 +188,9 @@ def summary(
     stage: str,
     *,
     blind_for_user: bool,
-    state: tuple[dict[int, RecordVotes], list[int]] | None = None,
 ) -> StageSummary:
     required = settings_for(project, stage).votes_required
-    votes, ids = state or stage_state(project, stage)
+    votes, ids = stage_state(project, stage)
     result = StageSummary(stage, eligible=len(ids))
     result.ranked = Ranking.objects.filter(project=project, stage=stage).exclude(model="").exists()
     pair_votes: dict[tuple[str, str], list[tuple[str, str]]] = {}

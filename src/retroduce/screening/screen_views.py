@@ -8,13 +8,12 @@ per vote). Without it the form posts, redirects and the page loads again.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from retroduce.core.models import Membership, Project
-from retroduce.core.permissions import Action, can, project_for
+from retroduce.core.permissions import Action, can, project_for, require
 from retroduce.core.services import DomainError
 from retroduce.screening import services
 from retroduce.screening.forms import VoteForm
@@ -114,10 +113,7 @@ def _part(
 def _vote(
     request: HttpRequest, project: Project, membership: Membership, stage: str
 ) -> HttpResponse:
-    if not can(membership.role, Action.REVIEW):
-        raise PermissionDenied(
-            f"Your role in this project ({membership.get_role_display()}) does not allow this."
-        )
+    require(membership, Action.REVIEW)
     htmx = request.headers.get("HX-Request") == "true"
     form = VoteForm(request.POST, project=project)
     if not form.is_valid():

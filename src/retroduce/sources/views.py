@@ -111,9 +111,6 @@ def records(request: HttpRequest, slug: str) -> HttpResponse:
         rows.only("id", "title", "authors", "year", "journal", "doi", "duplicate_of"),
         request.GET,
     )
-    query = request.GET.copy()
-    for key in ("page", "after", "before"):
-        query.pop(key, None)
     return render(
         request,
         "sources/records.html",
@@ -122,7 +119,6 @@ def records(request: HttpRequest, slug: str) -> HttpResponse:
             "section": "sources",
             "form": form,
             "page": page,
-            "query": query.urlencode(),
         },
     )
 

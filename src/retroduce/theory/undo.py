@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 
 from retroduce.core.models import Event, Project
 from retroduce.core.services import DomainError
-from retroduce.core.undo import Undoer, register
+from retroduce.core.undo import Undoer, register, user_named
 from retroduce.theory.changes import Why, note_change
 from retroduce.theory.models import CMOC, Component, EvidenceLink, Feedback, TheoryChange
 from retroduce.theory.provenance import refresh_provenance
 from retroduce.theory.services import _editable
-
-
-def _user(name: str | None):  # noqa: ANN202
-    return get_user_model().objects.filter(username=name).first() if name else None
 
 
 def restore_cmoc(project: Project, event: Event, actor: AbstractBaseUser) -> CMOC:
@@ -35,7 +30,7 @@ def restore_cmoc(project: Project, event: Event, actor: AbstractBaseUser) -> CMO
         lineage=before["lineage"],
         component=component,
         position=before["position"],
-        created_by=_user(before.get("created_by")),
+        created_by=user_named(before.get("created_by")),
         **{field: before.get(field, "") for field in CMOC.TEXT_FIELDS},
     )
     cmoc.leads_to.set(
@@ -59,7 +54,7 @@ def restore_cmoc(project: Project, event: Event, actor: AbstractBaseUser) -> CMO
                 fragment=fragments[link["fragment"]],
                 relation=link["relation"],
                 note=link["note"],
-                created_by=_user(link.get("created_by")),
+                created_by=user_named(link.get("created_by")),
             )
     note_change(
         component.version,
