@@ -85,11 +85,20 @@ def main() -> None:
         offered.append(record_id.search(answer.content.decode()).group(1))
         return answer
 
+    def post_vote_htmx() -> object:
+        """The vote as the page's script posts it: answered with the next record, no redirect."""
+        answer = client.post(
+            screen, {"record": offered[-1], "vote": "exclude"}, headers={"HX-Request": "true"}
+        )
+        offered.append(record_id.search(answer.content.decode()).group(1))
+        return answer
+
     deep = client.get(f"/p/{slug}/sources/records/?page=1000").content.decode()
     next_from_1000 = re.search(r'href="\?([^"]*)" rel="next"', deep).group(1).replace("&amp;", "&")
     pages = {
         "screening page (GET)": lambda: client.get(screen),
-        "decision POST + next record": post_vote,
+        "decision POST + redirect + next record": post_vote,
+        "decision POST answered with the next record (htmx)": post_vote_htmx,
         "records list, page 1,000": lambda: client.get(f"/p/{slug}/sources/records/?page=1000"),
         "records list, Next from page 1,000": lambda: client.get(
             f"/p/{slug}/sources/records/?{next_from_1000}"

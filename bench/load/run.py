@@ -8,7 +8,7 @@ Run with the project's interpreter after bench/load/setup.py (the newest state.j
 used by default). It starts `retroduce serve --host 127.0.0.1` as its own process against the
 setup's PostgreSQL database, with the in-process task worker on (RETRODUCE_INPROCESS_WORKER=1, the
 default), so every vote queues a prioritisation retrain that runs inside the server while it
-serves; `--worker separate` runs `retroduce worker` beside it instead. Then, for each scenario,
+serves (with --processes N > 1, in the server's own low-priority worker process); `--worker separate` runs `retroduce worker` beside it instead. Then, for each scenario,
 locust (from bench/load/.venv, created with locust from PyPI on first use) runs headless with
 `--users` simulated reviewers for a fixed time (bench/load/locustfile.py says what each does).
 

@@ -29,6 +29,13 @@ def _until(check, seconds: float = 20):  # noqa: ANN001, ANN202
     raise AssertionError("gave up waiting")
 
 
+def _niceness(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
+HISTORY = "/p/integrated-care-leadership/history/"
+
+
 def test_two_processes_serve_replace_a_dead_one_and_stop_together(fresh_install, tmp_path):
     run(fresh_install, "demo", "--no-serve")
     port = _free_port()
@@ -42,16 +49,21 @@ def test_two_processes_serve_replace_a_dead_one_and_stop_together(fresh_install,
         )
         try:
             _wait_for(base + "/login/", log_path=tmp_path / "serve.log")
-            first = _until(lambda: len(kids := _children(server.pid)) == 2 and kids)
+            # Two web processes and the task worker, which yields the cores to them.
+            first = _until(lambda: len(kids := _children(server.pid)) == 3 and kids)
+            assert sorted(_niceness(pid) for pid in first) == [0, 0, 10]
             reviewer = WebUser(base, "demo-reviewer")
             for _ in range(10):  # the kernel hands these to either process
                 assert "leadership for integrated health" in reviewer.get("/")
+            owner = WebUser(base, "demo-owner")
+            owner.post(HISTORY + "audit", {})  # a background task, run by the worker process
+            owner.wait_for_text(HISTORY, "Audit trail complete")
 
             os.kill(first[0], signal.SIGKILL)  # one dies: another takes its place
             replaced = _until(
-                lambda: len(kids := _children(server.pid)) == 2 and first[0] not in kids and kids
+                lambda: len(kids := _children(server.pid)) == 3 and first[0] not in kids and kids
             )
-            assert first[1] in replaced
+            assert first[1] in replaced and first[2] in replaced
             assert "leadership for integrated health" in reviewer.get("/")
             assert "starting another" in (tmp_path / "serve.log").read_text()
         finally:

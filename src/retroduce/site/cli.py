@@ -78,7 +78,7 @@ def _serve(host: str, port: int, processes: int = 1) -> None:
     if worker:
         console.print(
             "Background tasks run inside the server"
-            + (" (its first process)." if processes > 1 else ".")
+            + (" (in a process of their own, at low priority)." if processes > 1 else ".")
         )
     if processes == 1:
         if worker:
@@ -87,11 +87,14 @@ def _serve(host: str, port: int, processes: int = 1) -> None:
         return
 
     def run_child(listener, index: int) -> None:  # noqa: ANN001
-        if worker and index == 0:  # one in-process worker for the whole server
-            runtime.start_worker_thread()
+        if index == processes:  # the one extra child: the whole server's task worker
+            listener.close()
+            runtime.run_background_worker()
+            return
         waitress.serve(application, sockets=[listener], threads=8, ident="Retroduce")
 
-    raise typer.Exit(forked.serve_forked(host, port, processes, run_child, console.print))
+    children = processes + 1 if worker else processes
+    raise typer.Exit(forked.serve_forked(host, port, children, run_child, console.print))
 
 
 @app.command()

@@ -58,7 +58,7 @@ def serve_forked(
     signal.signal(signal.SIGINT, stop)
     for index in range(processes):
         start(index)
-    say(f"{processes} server processes: {', '.join(map(str, children))}")
+    say(f"{processes} processes: {', '.join(map(str, children))}")
     status = 0
     while children:
         try:

@@ -56,23 +56,40 @@ def migrate(verbosity: int = 0) -> tuple[list[str], Path | None]:
     return pending, backup
 
 
-def start_worker_thread() -> threading.Thread:
-    """Run the database task worker inside this process: the single-user install needs no service."""
+def _worker(name: str):  # noqa: ANN202 - django_tasks_db's Worker, imported late (needs apps)
     from django_tasks_db.management.commands.db_worker import Worker
 
     from retroduce.core.interrupted import new_worker_id, recover_interrupted
 
     recover_interrupted()  # tasks a killed earlier run of this server left "running"
-    worker = Worker(
+    return Worker(
         queue_names=["*"],
         interval=0.5,
         batch=False,
         backend_name="default",
         startup_delay=False,
         max_tasks=None,
-        worker_id=new_worker_id("inprocess"),
+        worker_id=new_worker_id(name),
         excluded_queue_names=[],
     )
-    thread = threading.Thread(target=worker.run, name="retroduce-worker", daemon=True)
+
+
+def start_worker_thread() -> threading.Thread:
+    """Run the database task worker inside this process: the single-user install needs no service."""
+    thread = threading.Thread(target=_worker("inprocess").run, name="retroduce-worker", daemon=True)
     thread.start()
     return thread
+
+
+WORKER_NICENESS = 10
+
+
+def run_background_worker() -> None:
+    """Run the task worker as this whole process, at a lower CPU priority than the web processes.
+
+    `serve --processes N` runs it beside its N web processes: a retrain inside a web process held
+    that process's interpreter for up to a second, so every request it received waited; in its own
+    process, niced, the kernel gives the web processes the cores first and the retrain the rest.
+    """
+    os.nice(WORKER_NICENESS)
+    _worker("background").run()
