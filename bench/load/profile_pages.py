@@ -142,7 +142,9 @@ def main() -> None:
             call()
             profiler.disable()
             out = io.StringIO()
-            pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
+            pstats.Stats(profiler, stream=out).sort_stats(
+                os.environ.get("PROFILE_SORT", "cumulative")
+            ).print_stats(int(os.environ.get("PROFILE_TOP", "25")))
             profiles[label] = (elapsed, out.getvalue())
     for label, (_elapsed, text) in profiles.items():
         print(f"\n### {label}\n{text}")

@@ -49,12 +49,18 @@ def project_for(request: HttpRequest, slug: str, action: Action) -> tuple[Projec
 
     Outsiders get 404, not 403, so that a project's existence is not revealed to them.
     """
-    project = Project.objects.filter(slug=slug).first()
-    if project is None:
-        raise Http404("No such project")
-    membership = membership_of(request.user, project)
+    membership = None
+    if request.user.is_authenticated:
+        # One query for both (every page asks): unordered, as the model's default ordering by
+        # username would join the user table for a single row.
+        membership = (
+            Membership.objects.select_related("project", "user")
+            .filter(project__slug=slug, user=request.user)
+            .order_by()
+            .first()
+        )
     if membership is None:
         raise Http404("No such project")
     require(membership, action)
     request.membership = membership  # type: ignore[attr-defined]
-    return project, membership
+    return membership.project, membership

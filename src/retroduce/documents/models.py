@@ -6,6 +6,7 @@ from uuid import uuid4
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Substr
 
 from retroduce.core.models import Project
 
@@ -97,4 +98,14 @@ class Document(models.Model):
 
     def page_text(self, number: int) -> tuple[int, str]:
         start, end = self.pages[number - 1]
+        if "text" in self.get_deferred_fields():
+            # Loaded without its text (the viewer does: a 300-page PDF's text is about 1 MB, read
+            # from the database on every page turn), so ask the database for this page's slice.
+            part = (
+                Document.objects.filter(pk=self.pk)
+                .annotate(part=Substr("text", start + 1, end - start))
+                .values_list("part", flat=True)
+                .first()
+            )
+            return start, part or ""
         return start, self.text[start:end]

@@ -134,7 +134,9 @@ def _codes_json(project) -> list[dict]:  # noqa: ANN001
 
 def viewer(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
     project, membership = _readable(request, slug)
-    document = _document(project, membership, document_id)
+    document = get_object_or_404(
+        visible_documents(project, membership).defer("text"), pk=document_id
+    )
     can_code = can(membership.role, Action.REVIEW) and document.status == Document.Status.READY
     if can_code:
         ensure_codebook(project)

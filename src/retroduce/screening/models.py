@@ -164,6 +164,9 @@ class Ranking(models.Model):
     # Set when a decision arrives; the task clears it. One retrain in flight per stage at most.
     stale = models.BooleanField(default=True)
     task_queued = models.BooleanField(default=False)
+    # The team's progress counts as of `trained_at` (progress.team_counts), so pages of a large
+    # project read one row instead of aggregating every vote of the stage.
+    tally = models.JSONField(null=True, blank=True)
 
     class Meta:
         constraints = [

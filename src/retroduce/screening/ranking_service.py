@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from retroduce.core.models import Project
 from retroduce.core.progress import Reporter, enqueue_with_progress, silent
-from retroduce.screening import shortlist
+from retroduce.screening import progress, shortlist
 from retroduce.screening.models import Decision, RankedOrder, Ranking, Resolution, Vote
 from retroduce.screening.outcomes import eligible, settings_for
 from retroduce.screening.queue import random_order
@@ -115,6 +115,7 @@ def retrain(project: Project, stage: str, report: Reporter = silent) -> Ranking:
     RankedOrder.objects.update_or_create(project=project, stage=stage, defaults={"ids": order})
     Ranking.objects.filter(pk=ranking.pk).update(
         labelled=len(labels),
+        tally=progress.team_counts(project, stage, required),
         model=MODEL if order else "",
         trained_at=timezone.now(),
         seconds=time.perf_counter() - started,

@@ -56,25 +56,25 @@ def _context(
         record, ranked = next_record(
             project, request.user, stage, hold=can(membership.role, Action.REVIEW)
         )
+    # A record the queue offers is one this reviewer has not voted on; only a chosen one may be.
     mine = (
         Decision.objects.filter(
             record=record, stage=stage, reviewer=request.user, withdrawn=False
         ).first()
-        if record
+        if record and chosen
         else None
     )
     terms = {Keyword.Kind.INCLUDE: [], Keyword.Kind.EXCLUDE: []}
     for kind, term in project.screening_keywords.values_list("kind", "term"):
         terms[kind].append(term)
     include, exclude = terms[Keyword.Kind.INCLUDE], terms[Keyword.Kind.EXCLUDE]
-    services.ensure_reasons(project)
     form = VoteForm(
         project=project,
         initial={
             "record": record.pk if record else None,
-            "reason": mine.reason if mine else None,
+            "reason": mine.reason_id if mine else None,
             "note": mine.note if mine else "",
-            "components": mine.components.all() if mine else [],
+            "components": list(mine.components.values_list("pk", flat=True)) if mine else [],
         },
     )
     return {

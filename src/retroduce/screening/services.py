@@ -44,9 +44,12 @@ def ensure_reasons(project: Project) -> None:
 
 
 def reasons(project: Project) -> list[ExclusionReason]:
-    """The project's reason list, seeded the first time it is needed."""
-    ensure_reasons(project)
-    return list(project.exclusion_reasons.filter(active=True))
+    """The project's active reasons, the list seeded the first time it is needed."""
+    found = list(project.exclusion_reasons.filter(active=True))
+    if not found and not project.exclusion_reasons.exists():  # all retired is not "never seeded"
+        ensure_reasons(project)
+        found = list(project.exclusion_reasons.filter(active=True))
+    return found
 
 
 @transaction.atomic
@@ -127,12 +130,15 @@ def remove_keyword(project: Project, actor: AbstractBaseUser, keyword: Keyword) 
     keyword.delete()
 
 
-def _snapshot(decision: Decision) -> dict[str, object]:
+def _snapshot(decision: Decision, components: list | None = None) -> dict[str, object]:
+    """What the event log keeps of a vote; `components`, when the caller has them, saves a query."""
     return {
         "vote": decision.vote,
         "reason": decision.reason.label if decision.reason else None,
         "note": decision.note,
-        "components": sorted(c.name for c in decision.components.all()),
+        "components": sorted(
+            c.name for c in (decision.components.all() if components is None else components)
+        ),
     }
 
 
@@ -204,7 +210,7 @@ def cast_vote(
     decision.save()
     if existing is not None or components:  # a new vote without components has none to set
         decision.components.set(components)
-    after = _snapshot(decision)
+    after = _snapshot(decision, components)
     if before is None:
         log(
             project, actor, "screened", decision, label=str(record), after={"stage": stage, **after}
