@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, Subquery
 
 from retroduce.coding.models import BUILTIN_KINDS, Code, CodeKind, FragmentCode, Memo
 from retroduce.core.concurrency import claim_revision
@@ -23,8 +23,34 @@ def live_codes(project: Project):  # noqa: ANN201 (a QuerySet)
     return Code.objects.filter(project=project, merged_into__isnull=True)
 
 
+def _codebook_current(project: Project) -> bool:
+    """Whether ensure_codebook has nothing to do: two reads, where doing it reads five or more
+    (pages such as the document viewer ask on every view)."""
+    from retroduce.theory.models import Component, TheoryVersion
+
+    builtin_kinds, component_names = set(), {}
+    for kind, builtin, parent_id, lineage, name in live_codes(project).values_list(
+        "kind", "builtin", "parent_id", "component_lineage", "name"
+    ):
+        if builtin and parent_id is None:
+            builtin_kinds.add(kind)
+        if lineage is not None:
+            component_names[lineage] = name
+    if any(kind not in builtin_kinds for kind, _name, _colour in BUILTIN_KINDS):
+        return False
+    latest = TheoryVersion.objects.filter(project=project).order_by("-number").values("pk")[:1]
+    return all(
+        component_names.get(lineage) == name[:200]
+        for lineage, name in Component.objects.filter(version=Subquery(latest)).values_list(
+            "lineage", "name"
+        )
+    )
+
+
 def ensure_codebook(project: Project) -> None:
     """Create the built-in top-level codes and one code per programme-theory component."""
+    if _codebook_current(project):
+        return
     existing = set(
         live_codes(project).filter(builtin=True, parent__isnull=True).values_list("kind", flat=True)
     )

@@ -105,6 +105,7 @@ class Document(models.Model):
                 Document.objects.filter(pk=self.pk)
                 .annotate(part=Substr("text", start + 1, end - start))
                 .values_list("part", flat=True)
+                .order_by()
                 .first()
             )
             return start, part or ""

@@ -145,18 +145,18 @@ def viewer(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
         number = min(max(1, int(request.GET.get("page", 1))), page_count)
     except ValueError:
         number = 1
-    fragments = list(
-        visible_fragments(project, membership)
-        .filter(document=document)
-        .select_related("coder")
-        .prefetch_related("codes")
-    )
     if document.pages:
         start, text = document.page_text(number)
     else:
         start, text = 0, ""
     end = start + len(text)
-    on_page = [f for f in fragments if f.end > start and f.start < end]
+    fragments = visible_fragments(project, membership).filter(document=document)
+    # Only this page's fragments are read with their codes; a coded document holds hundreds.
+    on_page = list(
+        fragments.filter(end__gt=start, start__lt=end)
+        .select_related("coder")
+        .prefetch_related("codes")
+    )
     marks = [
         Mark(f.pk, f.start, f.end, (f.codes.all()[0].colour if f.codes.all() else "#5b6b7a"))
         for f in on_page
@@ -180,7 +180,7 @@ def viewer(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
             "page_start": start,
             "runs": runs(text, start, marks),
             "fragments": on_page,
-            "all_fragment_count": len(fragments),
+            "all_fragment_count": fragments.count(),
             "codes_json": _codes_json(project) if can_code else [],
             "can_code": can_code,
             "can_manage": can(membership.role, Action.MANAGE),

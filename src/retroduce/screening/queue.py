@@ -128,18 +128,20 @@ def next_record(
         if hold
         else None
     )
+    record: Record | None = None
     if mine is not None and _still_open(project, user, stage, required, mine):
-        chosen: int | None = mine
+        record = Record.objects.get(pk=mine)
     else:
-        chosen = shortlist.first_open(project, user, stage, required, skip_held=hold)
-        if chosen is None:
+        record = shortlist.first_open(project, user, stage, required, skip_held=hold)
+        if record is None:
             held = _holds_by_others(project, user, stage) if hold else Counter()
-            chosen = _first_in_full_order(project, user, stage, required, held)
-    if chosen is None:
+            walked = _first_in_full_order(project, user, stage, required, held)
+            record = None if walked is None else Record.objects.get(pk=walked)
+    if record is None:
         return None, ranked
     if hold:
-        _hold(project, user, stage, chosen)
-    return Record.objects.get(pk=chosen), ranked
+        _hold(project, user, stage, record.pk)
+    return record, ranked
 
 
 def _hold(project: Project, user: AbstractBaseUser, stage: str, record_id: int) -> None:

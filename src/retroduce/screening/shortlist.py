@@ -19,6 +19,7 @@ from django.utils import timezone
 from retroduce.core.models import Project
 from retroduce.screening.models import Decision, Hold, Resolution, Shortlisted
 from retroduce.screening.outcomes import of_eligible
+from retroduce.sources.models import Record
 
 SIZE = 2_000
 
@@ -60,8 +61,9 @@ def write(project: Project, stage: str, order: Iterable[int], complete: set[int]
 
 def first_open(
     project: Project, user: AbstractBaseUser, stage: str, required: int, *, skip_held: bool
-) -> int | None:
-    """The first shortlisted record this reviewer has not voted on that still needs a vote.
+) -> Record | None:
+    """The first shortlisted record this reviewer has not voted on that still needs a vote, read
+    in the same query.
 
     With `skip_held`, records whose votes cast plus other reviewers' live holds already reach
     `required` are passed over: those reviewers are reading them and will give the votes.
@@ -87,4 +89,5 @@ def first_open(
         rows = rows.filter(busy__lt=required)
     else:
         rows = rows.filter(cast__lt=required)
-    return rows.order_by("position").values_list("record_id", flat=True).first()
+    first = rows.order_by("position").values("record_id")[:1]
+    return Record.objects.filter(pk=Subquery(first)).first()
