@@ -21,7 +21,7 @@ prioritisation retrain keeps running in the background; its requests are reporte
 
 Settings come from the environment: LOAD_SLUG, LOAD_USERS (comma-separated usernames),
 LOAD_PASSWORD, LOAD_DOCUMENT, LOAD_PAGES, LOAD_RECORD_PAGES, LOAD_WAIT ("min-max" seconds, e.g.
-"1-5"; "0" for none), LOAD_SAMPLES (a file that gets one JSON line per request).
+"1-5"; "0" for none), LOAD_SAMPLES (a file that gets one JSON line per request: name, ms, ok, when it ended).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ import json
 import os
 import random
 import re
+import time
 
 import gevent
 from gevent.event import Event
@@ -62,7 +63,9 @@ _samples: list[str] = []
 @events.request.add_listener
 def _keep(request_type, name, response_time, response_length, exception, **_kw) -> None:  # noqa: ANN001
     if SAMPLES:
-        _samples.append(json.dumps([name, round(response_time, 3), exception is None]))
+        _samples.append(
+            json.dumps([name, round(response_time, 3), exception is None, round(time.time(), 3)])
+        )
 
 
 @events.quitting.add_listener
@@ -150,9 +153,13 @@ class Team(_Reviewer):
         if _signed_in >= len(USERS):
             _all_signed_in.set()
         _all_signed_in.wait(timeout=120)
-        gevent.sleep(random.random())  # stagger the first requests over a second
+        # People do not all click at the same instant: each opens the page within the think
+        # time, and reads the first record for a think time before voting, as before every
+        # later vote (locust runs the first task straight after on_start).
+        gevent.sleep(self.wait_time())
         if SCENARIO == "screen":
             self.first_record()
+            gevent.sleep(self.wait_time())
 
     @task
     def work(self) -> None:

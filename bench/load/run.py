@@ -188,7 +188,7 @@ def _percentile(sorted_values: list[float], share: float) -> float:
 def _stats(samples: Path, seconds: float) -> dict[str, dict[str, float]]:
     by_name: dict[str, list[tuple[float, bool]]] = {}
     for line in samples.read_text().splitlines():
-        name, ms, ok = json.loads(line)
+        name, ms, ok, *_when = json.loads(line)
         by_name.setdefault(name, []).append((ms, ok))
     out = {}
     for name, rows in by_name.items():

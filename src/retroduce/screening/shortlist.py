@@ -12,13 +12,12 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count
 from django.utils import timezone
 
 from retroduce.core.models import Project
-from retroduce.screening.models import Decision, Hold, Resolution, Shortlisted
-from retroduce.screening.outcomes import of_eligible
+from retroduce.screening.models import Decision, Hold, Resolution, Shortlisted, Stage
+from retroduce.screening.outcomes import eligible
 from retroduce.sources.models import Record
 
 SIZE = 2_000
@@ -59,6 +58,10 @@ def write(project: Project, stage: str, order: Iterable[int], complete: set[int]
     return len(head)
 
 
+def _table(model) -> str:  # noqa: ANN001
+    return connection.ops.quote_name(model._meta.db_table)
+
+
 def first_open(
     project: Project, user: AbstractBaseUser, stage: str, required: int, *, skip_held: bool
 ) -> Record | None:
@@ -67,27 +70,39 @@ def first_open(
 
     With `skip_held`, records whose votes cast plus other reviewers' live holds already reach
     `required` are passed over: those reviewers are reading them and will give the votes.
+
+    Written in SQL: it runs on every vote, and Django spent about 10 ms of Python building the same
+    query from Exists, Subquery and Coalesce expressions (the database needs under 1 ms).
     """
-    votes = Decision.objects.filter(record=OuterRef("record_id"), stage=stage, withdrawn=False)
-    cast = votes.order_by().values("record").annotate(n=Count("pk")).values("n")[:1]
-    rows = (
-        of_eligible(Shortlisted.objects.filter(project=project, stage=stage), project, stage)
-        .exclude(Exists(votes.filter(reviewer=user)))
-        .exclude(Exists(Resolution.objects.filter(record=OuterRef("record_id"), stage=stage)))
-        .annotate(cast=Coalesce(Subquery(cast), 0))
-    )
+    decision, record = _table(Decision), _table(Record)
+    params: list[object] = [project.pk, stage, project.pk]
+    eligible_sql = ""
+    if stage != Stage.TITLE_ABSTRACT:  # full text: included at title and abstract
+        inner, inner_params = eligible(project, stage).values("pk").query.sql_with_params()
+        eligible_sql = f"AND s.record_id IN ({inner})"
+        params.extend(inner_params)
+    params += [stage, user.pk, stage, stage]
+    held_sql = ""
     if skip_held:
-        holds = (
-            Hold.objects.filter(record=OuterRef("record_id"), stage=stage, until__gt=timezone.now())
-            .exclude(reviewer=user)
-            .order_by()
-            .values("record")
-            .annotate(n=Count("pk"))
-            .values("n")[:1]
-        )
-        rows = rows.annotate(held=Coalesce(Subquery(holds), 0)).alias(busy=F("cast") + F("held"))
-        rows = rows.filter(busy__lt=required)
-    else:
-        rows = rows.filter(cast__lt=required)
-    first = rows.order_by("position").values("record_id")[:1]
-    return Record.objects.filter(pk=Subquery(first)).first()
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        held_sql = f"""+ (SELECT COUNT(*) FROM {_table(Hold)} h
+                          WHERE h.record_id = s.record_id AND h.stage = %s AND h.until > %s
+                            AND h.reviewer_id <> %s)"""  # noqa: S608 - as below
+        params += [stage, now, user.pk]
+    params.append(required)
+    head = f"""
+        SELECT s.record_id FROM {_table(Shortlisted)} s
+        JOIN {record} r ON r.id = s.record_id
+        WHERE s.project_id = %s AND s.stage = %s
+          AND r.project_id = %s AND r.duplicate_of_id IS NULL {eligible_sql}
+          AND NOT EXISTS (SELECT 1 FROM {decision} d WHERE d.record_id = s.record_id
+                          AND d.stage = %s AND NOT d.withdrawn AND d.reviewer_id = %s)
+          AND NOT EXISTS (SELECT 1 FROM {_table(Resolution)} x WHERE x.record_id = s.record_id
+                          AND x.stage = %s)
+          AND (SELECT COUNT(*) FROM {decision} d WHERE d.record_id = s.record_id
+               AND d.stage = %s AND NOT d.withdrawn) {held_sql} < %s
+        ORDER BY s.position
+        LIMIT 1
+    """  # noqa: S608 - table names from the models; every value is a parameter
+    found = list(Record.objects.raw(f"SELECT * FROM {record} WHERE id = ({head})", params))  # noqa: S608
+    return found[0] if found else None
