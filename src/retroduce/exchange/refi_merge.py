@@ -35,6 +35,7 @@ from django.db import models, transaction
 from retroduce.coding.codebook import ensure_codebook, live_codes
 from retroduce.coding.models import Appraisal, Code, CodeKind, Fragment, FragmentCode, Memo
 from retroduce.core.events import account, record
+from retroduce.core.files import PendingFiles
 from retroduce.core.limits import zip_limits
 from retroduce.core.models import Project
 from retroduce.documents.models import Document
@@ -103,7 +104,7 @@ class _Merge:
         self.fragments: dict[str, Fragment] = {}
         self.memo_targets: dict[str, dict] = {}
         self.variable_names = {key(v.guid): v.name for v in model.variables}
-        self.written: list[str] = []
+        self.written = PendingFiles()
 
     def log(
         self, obj: models.Model, after: dict, label: str | None = None, verb: str | None = None

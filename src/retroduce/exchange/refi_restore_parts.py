@@ -18,11 +18,9 @@ import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 from retroduce.coding.anchoring import make_anchor
@@ -35,7 +33,7 @@ from retroduce.coding.models import (
     Memo,
 )
 from retroduce.core.events import account
-from retroduce.core.files import store_file
+from retroduce.core.files import PendingFiles
 from retroduce.core.models import Project
 from retroduce.documents.extraction import Extracted, ExtractionError, extract
 from retroduce.documents.models import Document
@@ -174,18 +172,19 @@ class Guids:
 
 
 @contextmanager
-def stored_files_removed_on_failure() -> Iterator[list[str]]:
-    """Files written during an import (paths under MEDIA_ROOT), deleted again if it fails.
+def stored_files_removed_on_failure() -> Iterator[PendingFiles]:
+    """Files written during an import, deleted again if it fails.
 
-    The database rolls back with the transaction; the files on disk would not.
+    The database rolls back with the transaction; the files on disk would not. They are listed
+    until the transaction commits, so those of a killed import are removed at the next start.
     """
-    written: list[str] = []
+    written = PendingFiles()
     try:
         yield written
     except BaseException:
-        for path in written:
-            (Path(settings.MEDIA_ROOT) / path).unlink(missing_ok=True)
+        written.discard()
         raise
+    transaction.on_commit(written.committed)  # at once outside a transaction
 
 
 class NotRestorable(Exception):
@@ -293,7 +292,7 @@ def document_from_source(
     file: SourceFile,
     uuid_: uuid.UUID,
     actor: AbstractBaseUser | None,
-    written: list[str],
+    written: PendingFiles,
     warnings: list[str],
 ) -> Document:
     """A source as a ready document, its file stored; what the user should know goes to
@@ -319,10 +318,9 @@ def document_from_source(
         extracted_at=timezone.now(),
         created_by=account(actor),
     )
-    document.stored_file = store_file(
+    document.stored_file = written.store(
         "documents", project.slug, document.uuid, document.file_name, file.data
     )
-    written.append(document.stored_file)
     document.save(update_fields=["stored_file"])
     return document
 

@@ -58,6 +58,12 @@ def _start(migrate: bool = True) -> None:
             console.print(f"Backed up the database to {backup} before migrating.")
         if pending:
             console.print(f"Applied {len(pending)} database migrations.")
+    from retroduce.core.files import sweep_pending
+
+    if removed := sweep_pending():
+        console.print(
+            f"Removed {len(removed)} file(s) left by an import or restore that was killed."
+        )
 
 
 def _serve(host: str, port: int, processes: int = 1) -> None:

@@ -13,17 +13,15 @@ import json
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, models, transaction
 
 from retroduce.core.events import record
-from retroduce.core.files import store_file, stored_path
+from retroduce.core.files import PendingFiles
 from retroduce.core.limits import zip_limits
 from retroduce.core.models import Membership, Project, Role
 from retroduce.core.safezip import MIB, Limits, SafeZip, UnsafeArchive
@@ -89,7 +87,7 @@ class _Loader:
         self.deferred: dict[tuple[type[models.Model], str], list[tuple[int, str]]] = defaultdict(
             list
         )
-        self.written: list[Path] = []
+        self.written = PendingFiles()
         self.warnings: list[str] = []
         self.by_identity: dict[int, models.Model] = {}
         self.m2m: list[tuple[Table, models.Model, dict[str, list[str]]]] = []
@@ -97,8 +95,7 @@ class _Loader:
         self.waiting: set[int] = set()  # id() of objects with a deferred reference
 
     def remove_files(self) -> None:
-        for path in self.written:
-            path.unlink(missing_ok=True)
+        self.written.discard()
 
     def fail(self, where: str, reason: str) -> ArchiveError:
         return ArchiveError(f"{self.name}: {where}: {reason}")
@@ -240,11 +237,8 @@ class _Loader:
             raise self.fail(where, f"its file {raw} is damaged (checksum differs)")
         name = str(getattr(obj, "file_name", "") or "file")
         uuid = obj.uuid  # type: ignore[attr-defined]
-        existed = stored_path(table.media_area, project.slug, uuid, name).exists()
-        stored = store_file(table.media_area, project.slug, uuid, name, data)
-        if not existed:  # a refused restore removes what it wrote, and only that
-            self.written.append(Path(settings.MEDIA_ROOT) / stored)
-        return stored
+        # A refused restore removes what it wrote, and only that; a killed one, the next start.
+        return self.written.store(table.media_area, project.slug, uuid, name, data)
 
     def _chunks(self, table: Table, rows: list) -> list[list[tuple[int, Any]]]:
         """Rows in archive order, cut wherever a row points at one earlier in the same chunk, so
@@ -409,6 +403,7 @@ def restore_archive(
                 result.warnings.append(f"{owner.get_username()} was made an owner of the project")
             # Logged outside the project's own history, so the restored log stays as archived.
             record(None, owner, "restored", project, after={"file": file_name, **result.counts})
+        loader.written.committed()
     except (IntegrityError, DatabaseError) as exc:
         loader.remove_files()
         raise ArchiveError(f"{file_name}: the database refused it ({exc})") from None
