@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 
 from retroduce.core.interrupted import INTERRUPTED
+from retroduce.screening.tasks import RETRAIN_INTERRUPTED
 from tests.serving import run
 from tests.site.test_killed_midway import (
     SLUG,
@@ -79,7 +80,10 @@ def test_killed_retrain_no_longer_stops_prioritisation(
     assert tasks(env)["rankings"] == [["ta", True, 0]]  # flagged as queued, and nothing runs it
 
     run(env, "worker", "--until-empty")
-    assert tasks(env)["rankings"] == [["ta", False, 0]]
+    after = tasks(env)
+    assert after["rankings"] == [["ta", False, 0]]
+    # Its progress row says nobody needs to act, not "start it again".
+    assert ["Re-ranking records", "failed", RETRAIN_INTERRUPTED] in after["progress"]
     helper(env, "vote", SLUG, "1")  # the next vote queues a retrain again
     assert tasks(env)["rankings"] == [["ta", True, 0]]
     run(env, "worker", "--until-empty")

@@ -5,9 +5,14 @@ from __future__ import annotations
 from django_tasks import TaskContext, task
 
 from retroduce.core.interrupted import on_interrupted
-from retroduce.core.models import Project
+from retroduce.core.models import Project, TaskProgress
 from retroduce.core.progress import run_reported
 from retroduce.screening.models import Ranking
+
+RETRAIN_INTERRUPTED = (
+    "Interrupted: the process re-ranking the records stopped. The order stays as it was until the "
+    "next vote starts a new ranking."
+)
 
 
 @task(takes_context=True)
@@ -40,3 +45,5 @@ def _retrain_interrupted(task_id: str, task_path: str, kwargs: dict) -> None:
         Ranking.objects.filter(project_id=kwargs["project_id"], stage=kwargs["stage"]).update(
             task_queued=False, stale=True
         )
+        # Nobody needs to start a retrain again: the next vote queues one.
+        TaskProgress.objects.filter(task_id=task_id).update(message=RETRAIN_INTERRUPTED)
