@@ -16,16 +16,16 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import glob
 import io
 import json
 import os
 import pstats
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from latest import latest_state
 
 HERE = Path(__file__).resolve().parent
 
@@ -37,12 +37,7 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--slowest", type=int, default=0, help="print each page's N slowest SQL")
     args = parser.parse_args()
-    state_path = args.state or Path(
-        sorted(
-            glob.glob(os.path.join(tempfile.gettempdir(), "retroduce-load-*", "state.json")),
-            key=os.path.getmtime,
-        )[-1]
-    )
+    state_path = args.state or latest_state()
     state = json.loads(state_path.read_text())
     os.environ.update(state["env"])
     os.environ["DJANGO_SETTINGS_MODULE"] = "retroduce.site.settings"

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import glob
 import json
 import os
 import platform
@@ -34,11 +33,12 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.request
 from pathlib import Path
+
+from latest import latest_state
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -227,16 +227,6 @@ def _spy_summary(path: Path, top: int = 25) -> list[tuple[str, float]]:
     return [(name, count / max(1, total)) for name, count in ranked]
 
 
-def _latest_state() -> Path:
-    found = sorted(
-        glob.glob(os.path.join(tempfile.gettempdir(), "retroduce-load-*", "state.json")),
-        key=os.path.getmtime,
-    )
-    if not found:
-        raise SystemExit("No state.json under /tmp: run bench/load/setup.py first.")
-    return Path(found[-1])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--state", type=Path)
@@ -280,7 +270,7 @@ def main() -> None:
     args = parser.parse_args()
 
     _ensure_locust()
-    state_path = args.state or _latest_state()
+    state_path = args.state or latest_state()
     state = json.loads(state_path.read_text())
     home = Path(state["home"])
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")

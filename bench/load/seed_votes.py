@@ -13,12 +13,11 @@ scenario, so these votes do not disturb it. Run it again to add more.
 from __future__ import annotations
 
 import argparse
-import glob
 import json
-import os
-import tempfile
 import time
 from pathlib import Path
+
+from latest import latest_state
 
 
 def main() -> None:
@@ -26,12 +25,7 @@ def main() -> None:
     parser.add_argument("--votes", type=int, required=True)
     parser.add_argument("--state", type=Path)
     args = parser.parse_args()
-    state_path = args.state or Path(
-        sorted(
-            glob.glob(os.path.join(tempfile.gettempdir(), "retroduce-load-*", "state.json")),
-            key=os.path.getmtime,
-        )[-1]
-    )
+    state_path = args.state or latest_state()
     state = json.loads(state_path.read_text())
     import psycopg
 
