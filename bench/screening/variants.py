@@ -104,6 +104,15 @@ def build_fields(texts: Sequence[str]) -> Features:
     }
 
 
+def build_chars(texts: Sequence[str]) -> Features:
+    """Word 1-2-grams and character 3-5-grams within words, each block scaled by 1/sqrt(2) so a
+    row keeps unit length: spelling variants and word stems (randomis/randomiz, child/children)
+    share features that whole words do not."""
+    words = _vectoriser().fit_transform(texts)
+    chars = _vectoriser(analyzer="char_wb", ngram_range=(3, 5)).fit_transform(texts)
+    return {"words": (sp.hstack([words, chars]) / np.sqrt(2)).tocsr()}
+
+
 # -- scorers ---------------------------------------------------------------------------------
 
 
@@ -157,6 +166,7 @@ VARIANTS: dict[str, Variant] = {
     "length_pivot": (build_fields, score_length_pivot),
     "rank_avg_lr": (build_words, score_rank_avg_lr),
     "rank_avg_sgd": (build_words, score_rank_avg_sgd),
+    "chars": (build_chars, score_u4),
 }
 
 
