@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from uuid import UUID
 
 from django.conf import settings
+from django.db import transaction
 
 
 def safe_file_name(name: str, fallback: str = "upload") -> str:
@@ -74,6 +77,19 @@ class PendingFiles:
         self.committed()
 
 
+@contextmanager
+def pending_files() -> Iterator[PendingFiles]:
+    """Files written for the transaction this block opens or runs in: deleted again if the block
+    fails, kept once it commits (at once when it runs outside a transaction)."""
+    written = PendingFiles()
+    try:
+        yield written
+    except BaseException:
+        written.discard()
+        raise
+    transaction.on_commit(written.committed)
+
+
 def _referenced(relative: str) -> bool:
     """Whether any row keeps this file (every model's `stored_file` field)."""
     from django.apps import apps
@@ -87,7 +103,7 @@ def _referenced(relative: str) -> bool:
 
 def sweep_pending() -> list[str]:
     """Delete the files of transactions whose process died before they committed; returns them."""
-    from retroduce.core.interrupted import _alive
+    from retroduce.core.interrupted import worker_alive
 
     media = Path(settings.MEDIA_ROOT).resolve()
     folder = media / PENDING_DIR
@@ -95,7 +111,7 @@ def sweep_pending() -> list[str]:
         return []
     removed = []
     for journal in sorted(folder.glob("*.txt")):
-        if _alive(journal.stem.replace("~", ":")):
+        if worker_alive(journal.stem.replace("~", ":")):
             continue  # still writing (or another host's process: cannot tell, so leave it)
         for line in journal.read_text(encoding="utf-8").splitlines():
             path = (media / line).resolve()

@@ -52,7 +52,8 @@ def new_worker_id(kind: str) -> str:
     return f"{kind}:{_host()}:{pid}:{_started(pid)}:{get_random_string(6)}"[:64]
 
 
-def _alive(worker_id: str) -> bool:
+def worker_alive(worker_id: str) -> bool:
+    """Whether the process a `new_worker_id` names still runs (True when it cannot tell)."""
     parts = worker_id.split(":")
     if len(parts) != 5 or parts[1] != _host():
         return True  # another host's worker, or one we did not name: cannot tell, so leave it
@@ -76,7 +77,7 @@ def recover_interrupted() -> list[str]:
 
     recovered = []
     for result in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING):
-        if result.worker_ids and _alive(result.worker_ids[-1]):
+        if result.worker_ids and worker_alive(result.worker_ids[-1]):
             continue
         task_id = str(result.pk)
         with transaction.atomic():

@@ -35,7 +35,7 @@ from django.db import models, transaction
 from retroduce.coding.codebook import ensure_codebook, live_codes
 from retroduce.coding.models import Appraisal, Code, CodeKind, Fragment, FragmentCode, Memo
 from retroduce.core.events import account, record
-from retroduce.core.files import PendingFiles
+from retroduce.core.files import PendingFiles, pending_files
 from retroduce.core.limits import zip_limits
 from retroduce.core.models import Project
 from retroduce.documents.models import Document
@@ -62,7 +62,6 @@ from retroduce.exchange.refi_restore_parts import (
     parsed_uuid,
     set_memo_text,
     source_file,
-    stored_files_removed_on_failure,
     text_guid_index,
 )
 
@@ -112,7 +111,7 @@ class _Merge:
         record(self.project, self.actor, verb or self.verb, obj, after=after, label=label)
 
     def run(self) -> None:
-        with stored_files_removed_on_failure() as self.written:
+        with pending_files() as self.written:
             for code in self.model.codebook:
                 self.code(code, None)
             for source in self.model.sources:

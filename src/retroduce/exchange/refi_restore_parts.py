@@ -15,12 +15,11 @@ import bisect
 import hashlib
 import re
 import uuid
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 
 from retroduce.coding.anchoring import make_anchor
@@ -169,22 +168,6 @@ class Guids:
 
     def add(self, kind: str, obj: models.Model) -> None:
         self.mine[kind][obj.uuid] = obj  # type: ignore[attr-defined]
-
-
-@contextmanager
-def stored_files_removed_on_failure() -> Iterator[PendingFiles]:
-    """Files written during an import, deleted again if it fails.
-
-    The database rolls back with the transaction; the files on disk would not. They are listed
-    until the transaction commits, so those of a killed import are removed at the next start.
-    """
-    written = PendingFiles()
-    try:
-        yield written
-    except BaseException:
-        written.discard()
-        raise
-    transaction.on_commit(written.committed)  # at once outside a transaction
 
 
 class NotRestorable(Exception):

@@ -128,9 +128,8 @@ def next_record(
         if hold
         else None
     )
-    record: Record | None = None
     if mine is not None and _still_open(project, user, stage, required, mine):
-        record = Record.objects.get(pk=mine)
+        record: Record | None = Record.objects.get(pk=mine)
     else:
         record = shortlist.first_open(project, user, stage, required, skip_held=hold)
         if record is None:

@@ -34,20 +34,14 @@ DEFAULT_REASONS = (
 NOTE_LIMIT = 5_000
 
 
-def ensure_reasons(project: Project) -> None:
-    """Seed the reason list with realist-review defaults the first time it is needed."""
-    if not project.exclusion_reasons.exists():
+def reasons(project: Project) -> list[ExclusionReason]:
+    """The project's active reasons, seeded with realist-review defaults the first time."""
+    found = list(project.exclusion_reasons.filter(active=True))
+    if not found and not project.exclusion_reasons.exists():  # all retired is not "never seeded"
         ExclusionReason.objects.bulk_create(
             ExclusionReason(project=project, label=label, position=i)
             for i, label in enumerate(DEFAULT_REASONS)
         )
-
-
-def reasons(project: Project) -> list[ExclusionReason]:
-    """The project's active reasons, the list seeded the first time it is needed."""
-    found = list(project.exclusion_reasons.filter(active=True))
-    if not found and not project.exclusion_reasons.exists():  # all retired is not "never seeded"
-        ensure_reasons(project)
         found = list(project.exclusion_reasons.filter(active=True))
     return found
 

@@ -37,6 +37,10 @@ def complete_ids(project: Project, stage: str, required: int) -> set[int]:
     return set(full) | set(resolved.values_list("record_id", flat=True))
 
 
+def _table(model) -> str:  # noqa: ANN001
+    return connection.ops.quote_name(model._meta.db_table)
+
+
 @transaction.atomic
 def write(project: Project, stage: str, order: Iterable[int], complete: set[int]) -> int:
     """Replace the stage's shortlist with the first SIZE ids of `order` not in `complete`."""
@@ -48,18 +52,13 @@ def write(project: Project, stage: str, order: Iterable[int], complete: set[int]
                 break
     Shortlisted.objects.filter(project=project, stage=stage).delete()
     # Plain rows, not model instances: bulk_create spent 0.6 s of a 1.2 s retrain building 5,000.
-    table = connection.ops.quote_name(Shortlisted._meta.db_table)
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO {table} (project_id, stage, record_id, position) "  # noqa: S608
+            f"INSERT INTO {_table(Shortlisted)} (project_id, stage, record_id, position) "  # noqa: S608
             "VALUES (%s, %s, %s, %s)",
             [(project.pk, stage, record_id, position) for position, record_id in enumerate(head)],
         )
     return len(head)
-
-
-def _table(model) -> str:  # noqa: ANN001
-    return connection.ops.quote_name(model._meta.db_table)
 
 
 def first_open(

@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, models, transaction
 
 from retroduce.core.events import record
-from retroduce.core.files import PendingFiles
+from retroduce.core.files import PendingFiles, pending_files
 from retroduce.core.limits import zip_limits
 from retroduce.core.models import Membership, Project, Role
 from retroduce.core.safezip import MIB, Limits, SafeZip, UnsafeArchive
@@ -93,9 +93,6 @@ class _Loader:
         self.m2m: list[tuple[Table, models.Model, dict[str, list[str]]]] = []
         self.held: list[tuple[models.Model, str, Any]] = []
         self.waiting: set[int] = set()  # id() of objects with a deferred reference
-
-    def remove_files(self) -> None:
-        self.written.discard()
 
     def fail(self, where: str, reason: str) -> ArchiveError:
         return ArchiveError(f"{self.name}: {where}: {reason}")
@@ -237,7 +234,6 @@ class _Loader:
             raise self.fail(where, f"its file {raw} is damaged (checksum differs)")
         name = str(getattr(obj, "file_name", "") or "file")
         uuid = obj.uuid  # type: ignore[attr-defined]
-        # A refused restore removes what it wrote, and only that; a killed one, the next start.
         return self.written.store(table.media_area, project.slug, uuid, name, data)
 
     def _chunks(self, table: Table, rows: list) -> list[list[tuple[int, Any]]]:
@@ -385,7 +381,8 @@ def restore_archive(
         raise ArchiveError(f"{file_name}: holds tables this Retroduce does not know: {extra}")
     loader = _Loader(archive, document, file_name)
     try:
-        with transaction.atomic():
+        # A refused restore removes the files it wrote, and only those; a killed one, the next start.
+        with pending_files() as loader.written, transaction.atomic():
             created = loader.accounts()
             project = _new_project(document, loader, file_name)
             result = ArchiveRestore(project)
@@ -403,19 +400,13 @@ def restore_archive(
                 result.warnings.append(f"{owner.get_username()} was made an owner of the project")
             # Logged outside the project's own history, so the restored log stays as archived.
             record(None, owner, "restored", project, after={"file": file_name, **result.counts})
-        loader.written.committed()
     except (IntegrityError, DatabaseError) as exc:
-        loader.remove_files()
         raise ArchiveError(f"{file_name}: the database refused it ({exc})") from None
     except UnicodeEncodeError as exc:
         # A lone surrogate ("\ud800" in the JSON): valid JSON, but no database can store it.
-        loader.remove_files()
         raise ArchiveError(
             f"{file_name}: holds text that is not valid Unicode ({exc.reason})"
         ) from None
-    except BaseException:
-        loader.remove_files()
-        raise
     finally:
         archive.close()
     result.warnings = loader.warnings + result.warnings
