@@ -17,7 +17,7 @@ def test_part_1_and_part_2_never_merge():
     assert together(result, "b", "c")  # "part II" is "part 2"
 
 
-def test_an_erratum_never_merges_with_its_article():
+def test_an_erratum_printed_apart_from_its_article_never_merges():
     article = record("a", title=TITLE, doi="")
     erratum = record("b", title="Erratum: " + TITLE, doi="", pages="1012")
     same_page = record("c", title="Correction to " + TITLE, doi="")

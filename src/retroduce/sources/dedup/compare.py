@@ -14,6 +14,7 @@ from enum import Enum
 
 from rapidfuzz import fuzz
 
+from retroduce.sources.dedup.companion import printed_together
 from retroduce.sources.dedup.evidence import (
     RATIO_CUTOFF,
     Evidence,
@@ -44,6 +45,9 @@ TITLE_FLOOR = 0.6
 # Below this one, titles alone no longer make a candidate: without a shared DOI, only the same
 # citation can (`_citation_may_agree`).
 TITLE_CANDIDATE = 0.75
+
+# The score of a merge by `printed_together`: see `compare`.
+COMPANION_SCORE = 0.895
 
 _KIND_LABEL = {
     "article": "journal article",
@@ -143,6 +147,8 @@ def _abstract_printed_twice(a: Prepared, b: Prepared, ev: Evidence) -> bool:
 
 def compatible_for_cluster(a: Prepared, b: Prepared) -> list[str]:
     """Why a and b may not share an automatic cluster (empty list: they may)."""
+    if printed_together(a, b):
+        return []
     ev = gather(a, b)
     found = hard_conflicts(a, b, ev)
     if not found and a.compact and b.compact and ev.title < 0.8:
@@ -185,6 +191,12 @@ def _citation_may_agree(a: Prepared, b: Prepared) -> bool:
 
 
 def compare(a: Prepared, b: Prepared) -> Verdict:
+    together = printed_together(a, b)
+    if together:
+        # Ahead of every other test: the DOIs, pages and titles differ by design here. Scored
+        # just under every ordinary merge (0.9 and up), which `safe_clusters` joins first: the
+        # article's own copies gather before its notice, which cannot then keep them out.
+        return Verdict(Decision.MERGE, COMPANION_SCORE, [together])
     title = title_similarity(a, b)
     if (
         a.compact
