@@ -134,6 +134,31 @@ def build_knn_lsa(texts: Sequence[str], k: int = 10) -> Features:
 
 
 LSA_DIMS = int(os.environ.get("LSA_DIMS", "100"))
+KEEP_TERMS = int(os.environ.get("KEEP_TERMS", "30"))
+
+
+def build_knn_pruned(texts: Sequence[str], k: int = 10) -> Features:
+    """As build_knn, the neighbours found over each record's KEEP_TERMS heaviest terms only (rows
+    renormalised): a far sparser product, for the 100,000-record case."""
+    words = _vectoriser().fit_transform(texts).tocsr()
+    return {"words": words, "knn": _neighbours(_heaviest(words, KEEP_TERMS), k)}
+
+
+def _heaviest(x: sp.csr_matrix, keep: int) -> sp.csr_matrix:
+    data, indices, indptr = [], [], [0]
+    for r in range(x.shape[0]):
+        lo, hi = x.indptr[r], x.indptr[r + 1]
+        vals, cols = x.data[lo:hi], x.indices[lo:hi]
+        if len(vals) > keep:
+            top = np.argpartition(-vals, keep)[:keep]
+            vals, cols = vals[top], cols[top]
+        norm = np.linalg.norm(vals) or 1.0
+        data.append(vals / norm)
+        indices.append(cols)
+        indptr.append(indptr[-1] + len(vals))
+    return sp.csr_matrix(
+        (np.concatenate(data), np.concatenate(indices), np.asarray(indptr)), shape=x.shape
+    )
 
 
 def _neighbours(vectors: sp.csr_matrix | np.ndarray, k: int) -> sp.csr_matrix:
@@ -209,7 +234,26 @@ KNN_ALPHA = float(os.environ.get("KNN_ALPHA", "0.5"))
 STREAK = float(os.environ.get("STREAK", "0.02"))
 
 
-def score_knn_late(f: Features, idx: np.ndarray, y: np.ndarray, seed: int) -> np.ndarray:
+def _diffused(f: Features, scores: np.ndarray) -> np.ndarray:
+    """Every record's similarity-weighted mean score over all records (S = X X^T, no graph)."""
+    x = f["words"]
+    power = DIFFUSE_POWER
+    if power == 1:
+        totals = x @ (x.T @ np.ones(x.shape[0]))
+        return (x @ (x.T @ scores)) / np.maximum(totals, 1e-12)
+    raise ValueError("only power 1 is linear")
+
+
+DIFFUSE_POWER = 1
+
+
+def score_diffuse_late(f: Features, idx: np.ndarray, y: np.ndarray, seed: int) -> np.ndarray:
+    return score_knn_late(f, idx, y, seed, smooth=_diffused)
+
+
+def score_knn_late(
+    f: Features, idx: np.ndarray, y: np.ndarray, seed: int, smooth: Callable | None = None
+) -> np.ndarray:
     """u4 while it keeps finding includes; u4 smoothed over neighbours once it has gone dry.
 
     The dry streak is the number of labels since the newest include, read from the labels seen
@@ -226,7 +270,8 @@ def score_knn_late(f: Features, idx: np.ndarray, y: np.ndarray, seed: int) -> np
     scores = score_u4(f, idx, y, seed)
     limit = STREAK * f["words"].shape[0] if STREAK < 1 else STREAK
     if state["streak"] >= limit:
-        return scores + KNN_ALPHA * (f["knn"] @ scores)
+        mean = smooth(f, scores) if smooth else f["knn"] @ scores
+        return scores + KNN_ALPHA * mean
     return scores
 
 
@@ -243,6 +288,8 @@ VARIANTS: dict[str, Variant] = {
     "knn_smooth": (build_knn, score_knn_smooth),
     "knn_late": (build_knn, score_knn_late),
     "knn_lsa_late": (build_knn_lsa, score_knn_late),
+    "knn_pruned_late": (build_knn_pruned, score_knn_late),
+    "diffuse_late": (build_words, score_diffuse_late),
 }
 
 
@@ -252,7 +299,8 @@ class _Scorer:
     def __init__(self, features: Features, score: Callable[..., np.ndarray], seed: int) -> None:
         self.features, self.score, self.seed = features, score, seed
 
-    def _scores(self, idx: np.ndarray, y: np.ndarray) -> np.ndarray:
+    def _scores(self, idx: np.ndarray, y: np.ndarray, since_include: int = 0) -> np.ndarray:
+        # The variants track their own dry streak (score_knn_late), as they were measured.
         return self.score(self.features, idx, y, self.seed)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from retroduce.core.models import Project
@@ -26,6 +27,7 @@ from retroduce.screening.queue import random_order
 from retroduce.sources.models import Record
 
 MODEL = "default"
+FEATURES = "neighbours1"  # TF-IDF and the nearest-neighbour graph (models.DEFAULT)
 RETRAIN_SPACING = 3  # times the last retrain's length, from its end to the next start
 
 
@@ -46,11 +48,27 @@ def labels_for(project: Project, stage: str, ids: list[int]) -> dict[int, int]:
     return labels
 
 
+def labels_since_include(project: Project, stage: str) -> int:
+    """How many records were labelled after the newest include (or maybe): how long the ranking
+    has gone without finding one. A changed vote counts as given when it was changed."""
+    decisions = Decision.objects.filter(project=project, stage=stage, withdrawn=False)
+    newest = decisions.exclude(vote=Vote.EXCLUDE).aggregate(at=Max("updated_at"))["at"]
+    resolved = Resolution.objects.filter(
+        project=project, stage=stage, outcome=Vote.INCLUDE
+    ).aggregate(at=Max("resolved_at"))["at"]
+    if resolved is not None and (newest is None or resolved > newest):
+        newest = resolved
+    if newest is None:
+        return 0  # no include yet: the order is random until there is one
+    return decisions.filter(updated_at__gt=newest).values("record_id").distinct().count()
+
+
 def _cache_path(project: Project, stage: str, ids: list[int]) -> Path:
     digest = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:16]
     folder = Path(settings.MEDIA_ROOT) / "ranking"
     folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"{project.uuid}-{stage}-{MODEL}-{digest}.features"
+    # FEATURES names what the cache holds, so a cache written before a change of features misses.
+    return folder / f"{project.uuid}-{stage}-{MODEL}-{FEATURES}-{digest}.features"
 
 
 # The last stage's features, kept in the worker's memory: loading them from the cache file took
@@ -99,7 +117,7 @@ def retrain(project: Project, stage: str, report: Reporter = silent) -> Ranking:
             prioritiser = None  # e.g. no usable words at all in the texts: keep the random order
         if prioritiser is not None:
             report(2, 3, "Ranking")
-            scores = prioritiser.scores(labels)
+            scores = prioritiser.scores(labels, labels_since_include(project, stage))
             # Every record, voted or not, by score: with two votes per record, a record one
             # reviewer voted on must still reach the other reviewer near the top.
             order = [ids[i] for i in np.argsort(-scores, kind="stable").tolist()]

@@ -2,6 +2,7 @@
 
     p = Prioritiser(texts, model="default", seed=0)
     p.rank({3: 1, 17: 0})     # unlabelled indices, most likely relevant first
+    p.rank(labels, since_include=250)  # 250 labels given since the newest include
     p.scores({3: 1, 17: 0})   # a relevance score for every index (for display)
     p.save(path); Prioritiser.load(path)
 
@@ -51,23 +52,27 @@ class Prioritiser:
         scores[order] = 1.0 - np.arange(self.size) / max(self.size, 1)
         return scores
 
-    def _scores(self, idx: np.ndarray, y: np.ndarray) -> np.ndarray:
+    def _scores(self, idx: np.ndarray, y: np.ndarray, since_include: int = 0) -> np.ndarray:
         if self.size == 0:
             return np.empty(0)
         if not (y == 1).any() or not (y == 0).any():
             return self._random_scores()
-        return self.model.score(self.features, idx, y, self.seed)
+        return self.model.score(self.features, idx, y, self.seed, since_include)
 
     # -- API --------------------------------------------------------------------------------
 
-    def scores(self, labels: Mapping[int, int]) -> np.ndarray:
-        """A relevance score for every index; higher is more likely relevant."""
-        return self._scores(*self._split(labels))
+    def scores(self, labels: Mapping[int, int], since_include: int = 0) -> np.ndarray:
+        """A relevance score for every index; higher is more likely relevant.
 
-    def rank(self, labels: Mapping[int, int]) -> list[int]:
+        `since_include`: how many of the labels were given after the newest include (the
+        default model changes its scoring once that is a tenth of the texts).
+        """
+        return self._scores(*self._split(labels), since_include)
+
+    def rank(self, labels: Mapping[int, int], since_include: int = 0) -> list[int]:
         """Every unlabelled index, most likely relevant first (ties: lower index first)."""
         idx, y = self._split(labels)
-        scores = self._scores(idx, y)
+        scores = self._scores(idx, y, since_include)
         pool = np.setdiff1d(np.arange(self.size), idx, assume_unique=True)
         return pool[np.argsort(-scores[pool], kind="stable")].tolist()
 

@@ -48,17 +48,22 @@ def simulate_order(
     idx = list(priors)
     order: list[int] = []
     to_find = int(truth.sum() - truth[list(priors)].sum())
+    # Labels given after the newest include, the priors counted in the order given.
+    since_include = 0
+    for prior in priors:
+        since_include = 0 if truth[prior] == 1 else since_include + 1
     scores = np.zeros(size)
     while to_find > 0:
         # Labels as the prioritiser would get them, in index order (its own convention).
         picked = np.sort(np.asarray(idx))
-        scores = prioritiser._scores(picked, truth[picked])
+        scores = prioritiser._scores(picked, truth[picked], since_include)
         masked = np.where(known, -np.inf, scores)
         chosen = int(np.argmax(masked))  # first maximum: ties go to the lower row index
         known[chosen] = True
         idx.append(chosen)
         order.append(chosen)
         to_find -= int(truth[chosen])
+        since_include = 0 if truth[chosen] == 1 else since_include + 1
         report(len(order), size - len(priors), "")
     rest = np.flatnonzero(~known)
     order.extend(rest[np.argsort(-scores[rest], kind="stable")].tolist())
