@@ -11,10 +11,12 @@ with `u4` here, on the same seeds, compares it with ASReview without running it.
 (orders as row indices only, never text) go to bench/out/screening/variants/ (git-ignored).
 
 The variants are the ones measured for issue 4 (bench/README.md, "What was tried"). Only
-`knn_late` beats u4 on both mean loss (by 2%, the target is 10%) and mean WSS@95; it is not a model
-of the package yet, because its neighbour graph takes about ten minutes at 100,000 records.
+`knn_late` beats u4 on both mean loss (by 2%, the target is 10%) and mean WSS@95; with STREAK=0.1
+and KNN_ALPHA=1 it is the package's default model (`models.DEFAULT`), whose orders it reproduces.
 Settings come from the environment: STREAK (labels since the newest include, as a share of the
-set when below 1), KNN_ALPHA (weight of the neighbours' mean score), LSA_DIMS.
+set when below 1), KNN_ALPHA (weight of the neighbours' mean score), KNN_K (neighbours), RAMP=1
+(weight growing with the streak), BOOST (weight of the share of neighbours known to be includes),
+LSA_DIMS, KEEP_TERMS.
 """
 
 from __future__ import annotations
@@ -117,10 +119,13 @@ def build_chars(texts: Sequence[str]) -> Features:
     return {"words": (sp.hstack([words, chars]) / np.sqrt(2)).tocsr()}
 
 
-def build_knn(texts: Sequence[str], k: int = 10) -> Features:
+def build_knn(texts: Sequence[str], k: int = 0) -> Features:
     """u4's features and each record's k most similar records (cosine), weights summing to 1."""
     words = _vectoriser().fit_transform(texts).tocsr()
-    return {"words": words, "knn": _neighbours(words, k)}
+    return {"words": words, "knn": _neighbours(words, k or KNN_K)}
+
+
+KNN_K = int(os.environ.get("KNN_K", "10"))
 
 
 def build_knn_lsa(texts: Sequence[str], k: int = 10) -> Features:
@@ -232,6 +237,8 @@ def score_knn_smooth(f: Features, idx: np.ndarray, y: np.ndarray, seed: int) -> 
 
 KNN_ALPHA = float(os.environ.get("KNN_ALPHA", "0.5"))
 STREAK = float(os.environ.get("STREAK", "0.02"))
+RAMP = os.environ.get("RAMP", "") == "1"  # weight grows with the streak, full at STREAK
+BOOST = float(os.environ.get("BOOST", "0"))  # weight of the share of neighbours that are includes
 
 
 def _diffused(f: Features, scores: np.ndarray) -> np.ndarray:
@@ -269,9 +276,17 @@ def score_knn_late(
         state["seen"] = seen
     scores = score_u4(f, idx, y, seed)
     limit = STREAK * f["words"].shape[0] if STREAK < 1 else STREAK
+    if RAMP:
+        weight = KNN_ALPHA * min(1.0, state["streak"] / limit)
+        return scores + weight * (f["knn"] @ scores) if weight > 0 else scores
     if state["streak"] >= limit:
         mean = smooth(f, scores) if smooth else f["knn"] @ scores
-        return scores + KNN_ALPHA * mean
+        scores = scores + KNN_ALPHA * mean
+    if BOOST:
+        # Records with a known include among their nearest: the mean of their neighbours' labels.
+        known = np.zeros(len(scores))
+        known[idx[y == 1]] = 1.0
+        scores = scores + BOOST * (f["knn"] @ known)
     return scores
 
 
