@@ -127,6 +127,18 @@ def build_knn(texts: Sequence[str], k: int = 0) -> Features:
 
 
 KNN_K = int(os.environ.get("KNN_K", "10"))
+EXPAND = float(os.environ.get("EXPAND", "0.5"))
+
+
+def build_expanded(texts: Sequence[str]) -> Features:
+    """Document expansion: each record's TF-IDF plus EXPAND times its neighbours' mean TF-IDF,
+    rows renormalised; the SVM trains and scores on that ("words"), the graph kept for later."""
+    words = _vectoriser().fit_transform(texts).tocsr()
+    graph = _neighbours(words, KNN_K)
+    expanded = (words + EXPAND * (graph @ words)).tocsr()
+    norms = np.sqrt(np.asarray(expanded.multiply(expanded).sum(axis=1)).ravel())
+    expanded = sp.diags(1.0 / np.maximum(norms, 1e-12)) @ expanded
+    return {"words": expanded.tocsr(), "knn": graph}
 
 
 def build_knn_lsa(texts: Sequence[str], k: int = 10) -> Features:
@@ -306,6 +318,8 @@ VARIANTS: dict[str, Variant] = {
     "knn_lsa_late": (build_knn_lsa, score_knn_late),
     "knn_pruned_late": (build_knn_pruned, score_knn_late),
     "diffuse_late": (build_words, score_diffuse_late),
+    "expanded": (build_expanded, score_u4),
+    "expanded_late": (build_expanded, score_knn_late),
 }
 
 

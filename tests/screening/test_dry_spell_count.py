@@ -33,3 +33,15 @@ def test_excludes_after_the_newest_include_are_counted_and_an_include_resets_the
     vote(5, "exclude")
     assert labels_since_include(team.project, "ta") == 1
     assert labels_since_include(team.project, "ft") == 0  # per stage
+
+
+def test_a_second_reviewers_vote_on_a_labelled_record_is_no_new_label(screening_team):
+    team = screening_team
+    first, second = team.users["reviewer"], team.users["reviewer2"]
+    services.cast_vote(team.project, first, record(TOPICS[7]), "ta", "exclude")
+    services.cast_vote(team.project, first, record(TOPICS[0]), "ta", "include")
+    # Dual screening: the second reviewer catches up on the record labelled before the include.
+    services.cast_vote(team.project, second, record(TOPICS[7]), "ta", "exclude")
+    assert labels_since_include(team.project, "ta") == 0
+    services.cast_vote(team.project, second, record(TOPICS[8]), "ta", "exclude")
+    assert labels_since_include(team.project, "ta") == 1

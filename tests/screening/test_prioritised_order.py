@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from retroduce.core.models import TaskProgress
-from retroduce.screening import services
+from retroduce.screening import ranking_service, services
 from retroduce.screening.models import Ranking
 from retroduce.screening.queue import next_record, offer_order
 from tests.screening.conftest import TOPICS, record
@@ -47,3 +47,21 @@ def test_votes_queue_one_retrain_whose_ranking_sets_the_offer_order(screening_te
     voted = {record(t).pk for t in (TOPICS[0], TOPICS[1], TOPICS[7], TOPICS[9])}
     assert ranked
     assert offered.pk == next(i for i in ranking.order if i not in voted)
+
+
+def test_the_first_ranking_of_a_stage_says_it_is_indexing_and_later_ones_do_not(screening_team):
+    team = screening_team
+    reviewer = team.users["reviewer"]
+    services.cast_vote(team.project, reviewer, record(TOPICS[0]), "ta", "include")
+    services.cast_vote(team.project, reviewer, record(TOPICS[7]), "ta", "exclude")
+    messages: list[str] = []
+
+    def report(done: int, total: int, message: str = "") -> None:
+        messages.append(message)
+
+    ranking_service.retrain(team.project, "ta", report)
+    assert "Indexing 10 records and finding each one's nearest neighbours" in messages
+    messages.clear()
+    ranking_service.retrain(team.project, "ta", report)  # the features are cached now
+    assert not any("Indexing" in message for message in messages)
+    assert any(message.startswith("Ranked 10 records") for message in messages)
