@@ -32,3 +32,13 @@ def test_relevant_records_still_turning_up_raise_the_estimate():
 def test_window_is_never_larger_than_what_was_screened():
     result = estimate([True, False, False], unseen=10_000)
     assert result.window == 3
+
+
+def test_it_counts_the_records_screened_since_the_last_relevant_one():
+    result = estimate([True, False, True] + [False] * 40, unseen=1000)
+    assert result.since_relevant == 40
+    assert not result.ranking_dry  # 40 of 1,043 records: not yet a tenth
+    dry = estimate([True] + [False] * 110, unseen=900)
+    assert dry.since_relevant == 110 and dry.ranking_dry  # 110 of 1,011: a tenth
+    nothing_found = estimate([False] * 200, unseen=100)
+    assert nothing_found.since_relevant == 200 and not nothing_found.ranking_dry

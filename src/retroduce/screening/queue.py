@@ -174,6 +174,12 @@ class StageSummary:
     def done(self) -> int:
         return self.eligible - self.outcomes[Outcome.PENDING]
 
+    @property
+    def reasons_by_count(self) -> list[tuple[str, int]]:
+        # Templates cannot call Counter.most_common: Django looks "most_common" up as a key first,
+        # and a Counter answers 0 for any key it lacks.
+        return self.reasons.most_common()
+
 
 def _screened_sequence(votes: dict[int, RecordVotes]) -> list[bool]:
     """Relevance of records in the order their first vote arrived (the order they were screened)."""

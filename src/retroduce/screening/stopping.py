@@ -17,6 +17,11 @@ from dataclasses import dataclass
 
 from scipy.stats import hypergeom
 
+# The share of all records screened since the last relevant one at which the ranking has gone dry:
+# the default model (ranking.models) then also weighs each record's nearest neighbours. Kept here,
+# not there, so that the web pages showing it do not import scikit-learn.
+DRY_SHARE = 0.1
+
 
 @dataclass(frozen=True)
 class StoppingEstimate:
@@ -29,6 +34,10 @@ class StoppingEstimate:
     remaining_upper: int  # 95% upper bound
     recall_estimate: float | None  # found / (found + estimate)
     recall_lower: float | None  # found / (found + upper)
+    # Screened since the last relevant record: the plain heuristic ASReview users stop by, and
+    # what the default ranking model reads as having gone dry (DRY_SHARE).
+    since_relevant: int = 0
+    ranking_dry: bool = False  # since_relevant has reached DRY_SHARE of all records
 
 
 def window_size(screened: int, total: int) -> int:
@@ -51,7 +60,11 @@ def estimate(sequence: Sequence[bool], unseen: int, alpha: float = 0.05) -> Stop
         upper = _upper_bound(k, n, unseen, alpha)
     recall = found / (found + point) if found and point == point else None
     recall_low = found / (found + upper) if found else None
-    return StoppingEstimate(screened, unseen, found, n, k, point, upper, recall, recall_low)
+    since = next((i for i, relevant in enumerate(reversed(sequence)) if relevant), screened)
+    dry = found > 0 and since >= DRY_SHARE * (screened + unseen)
+    return StoppingEstimate(
+        screened, unseen, found, n, k, point, upper, recall, recall_low, since, dry
+    )
 
 
 def _upper_bound(k: int, n: int, unseen: int, alpha: float) -> int:
