@@ -17,7 +17,8 @@ and KNN_ALPHA=1 it is the package's default model (`models.DEFAULT`), with the s
 Settings come from the environment: STREAK (labels since the newest include, as a share of the
 set when below 1), KNN_ALPHA (weight of the neighbours' mean score), KNN_K (neighbours), RAMP=1
 (weight growing with the streak), BOOST (weight of the share of neighbours known to be includes),
-LSA_DIMS, KEEP_TERMS.
+GAPS (switch no sooner than this many times the mean labels per include), EXPAND, LSA_DIMS,
+KEEP_TERMS.
 """
 
 from __future__ import annotations
@@ -250,6 +251,7 @@ def score_knn_smooth(f: Features, idx: np.ndarray, y: np.ndarray, seed: int) -> 
 
 KNN_ALPHA = float(os.environ.get("KNN_ALPHA", "0.5"))
 STREAK = float(os.environ.get("STREAK", "0.02"))
+GAPS = float(os.environ.get("GAPS", "0"))
 RAMP = os.environ.get("RAMP", "") == "1"  # weight grows with the streak, full at STREAK
 BOOST = float(os.environ.get("BOOST", "0"))  # weight of the share of neighbours that are includes
 
@@ -289,6 +291,10 @@ def score_knn_late(
         state["seen"] = seen
     scores = score_u4(f, idx, y, seed)
     limit = STREAK * f["words"].shape[0] if STREAK < 1 else STREAK
+    if GAPS:
+        # Relative to the pace so far: GAPS times the mean labels per include found.
+        found = max(int((y == 1).sum()), 1)
+        limit = max(limit, GAPS * len(idx) / found)
     if RAMP:
         weight = KNN_ALPHA * min(1.0, state["streak"] / limit)
         return scores + weight * (f["knn"] @ scores) if weight > 0 else scores
