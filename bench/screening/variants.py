@@ -18,7 +18,7 @@ Settings come from the environment: STREAK (labels since the newest include, as 
 set when below 1), KNN_ALPHA (weight of the neighbours' mean score), KNN_K (neighbours), RAMP=1
 (weight growing with the streak), BOOST (weight of the share of neighbours known to be includes),
 GAPS (switch no sooner than this many times the mean labels per include), EXPAND, LSA_DIMS,
-KEEP_TERMS.
+KEEP_TERMS, C_FROM (`c_grows`), RATIO_POWER (`ratio_prevalence`).
 """
 
 from __future__ import annotations
@@ -309,6 +309,29 @@ def score_knn_late(
     return scores
 
 
+def score_c_grows(f: Features, idx: np.ndarray, y: np.ndarray, seed: int) -> np.ndarray:
+    """u4 with C growing with the labels: 0.11 up to C_FROM labels, then with their square root."""
+    c = 0.11 * max(1.0, len(idx) / C_FROM) ** 0.5
+    svm = LinearSVC(C=c, loss="squared_hinge", random_state=seed)
+    svm.fit(f["words"][idx], y, sample_weight=balanced_weights(y, 9.8))
+    return svm.decision_function(f["words"])
+
+
+C_FROM = float(os.environ.get("C_FROM", "100"))
+
+
+def score_ratio_prevalence(f: Features, idx: np.ndarray, y: np.ndarray, seed: int) -> np.ndarray:
+    """u4 with the class-weight ratio lowered as the labelled prevalence rises above 10%."""
+    prevalence = float((y == 1).mean())
+    ratio = 9.8 * min(1.0, 0.1 / max(prevalence, 1e-9)) ** RATIO_POWER
+    svm = LinearSVC(C=0.11, loss="squared_hinge", random_state=seed)
+    svm.fit(f["words"][idx], y, sample_weight=balanced_weights(y, ratio))
+    return svm.decision_function(f["words"])
+
+
+RATIO_POWER = float(os.environ.get("RATIO_POWER", "1"))
+
+
 VARIANTS: dict[str, Variant] = {
     "u4": (build_words, score_u4),
     "min_df2": (build_min_df2, score_u4),
@@ -325,6 +348,8 @@ VARIANTS: dict[str, Variant] = {
     "knn_pruned_late": (build_knn_pruned, score_knn_late),
     "diffuse_late": (build_words, score_diffuse_late),
     "expanded": (build_expanded, score_u4),
+    "c_grows": (build_words, score_c_grows),
+    "ratio_prevalence": (build_words, score_ratio_prevalence),
     "expanded_late": (build_expanded, score_knn_late),
 }
 
