@@ -64,9 +64,11 @@ def _vectoriser(**changes: object) -> TfidfVectorizer:
     return TfidfVectorizer(**options)
 
 
-def _svm(x: sp.csr_matrix, idx: np.ndarray, y: np.ndarray, seed: int) -> LinearSVC:
-    svm = LinearSVC(C=0.11, loss="squared_hinge", random_state=seed)
-    return svm.fit(x[idx], y, sample_weight=balanced_weights(y, 9.8))
+def _svm(
+    x: sp.csr_matrix, idx: np.ndarray, y: np.ndarray, seed: int, c: float = 0.11, ratio: float = 9.8
+) -> LinearSVC:
+    svm = LinearSVC(C=c, loss="squared_hinge", random_state=seed)
+    return svm.fit(x[idx], y, sample_weight=balanced_weights(y, ratio))
 
 
 def _rank01(scores: np.ndarray) -> np.ndarray:
@@ -259,14 +261,8 @@ BOOST = float(os.environ.get("BOOST", "0"))  # weight of the share of neighbours
 def _diffused(f: Features, scores: np.ndarray) -> np.ndarray:
     """Every record's similarity-weighted mean score over all records (S = X X^T, no graph)."""
     x = f["words"]
-    power = DIFFUSE_POWER
-    if power == 1:
-        totals = x @ (x.T @ np.ones(x.shape[0]))
-        return (x @ (x.T @ scores)) / np.maximum(totals, 1e-12)
-    raise ValueError("only power 1 is linear")
-
-
-DIFFUSE_POWER = 1
+    totals = x @ (x.T @ np.ones(x.shape[0]))
+    return (x @ (x.T @ scores)) / np.maximum(totals, 1e-12)
 
 
 def score_diffuse_late(f: Features, idx: np.ndarray, y: np.ndarray, seed: int) -> np.ndarray:
@@ -312,9 +308,7 @@ def score_knn_late(
 def score_c_grows(f: Features, idx: np.ndarray, y: np.ndarray, seed: int) -> np.ndarray:
     """u4 with C growing with the labels: 0.11 up to C_FROM labels, then with their square root."""
     c = 0.11 * max(1.0, len(idx) / C_FROM) ** 0.5
-    svm = LinearSVC(C=c, loss="squared_hinge", random_state=seed)
-    svm.fit(f["words"][idx], y, sample_weight=balanced_weights(y, 9.8))
-    return svm.decision_function(f["words"])
+    return _svm(f["words"], idx, y, seed, c=c).decision_function(f["words"])
 
 
 C_FROM = float(os.environ.get("C_FROM", "100"))
@@ -324,9 +318,7 @@ def score_ratio_prevalence(f: Features, idx: np.ndarray, y: np.ndarray, seed: in
     """u4 with the class-weight ratio lowered as the labelled prevalence rises above 10%."""
     prevalence = float((y == 1).mean())
     ratio = 9.8 * min(1.0, 0.1 / max(prevalence, 1e-9)) ** RATIO_POWER
-    svm = LinearSVC(C=0.11, loss="squared_hinge", random_state=seed)
-    svm.fit(f["words"][idx], y, sample_weight=balanced_weights(y, ratio))
-    return svm.decision_function(f["words"])
+    return _svm(f["words"], idx, y, seed, ratio=ratio).decision_function(f["words"])
 
 
 RATIO_POWER = float(os.environ.get("RATIO_POWER", "1"))

@@ -37,7 +37,11 @@ class StoppingEstimate:
     # Screened since the last relevant record: the plain heuristic ASReview users stop by, and
     # what the default ranking model reads as having gone dry (DRY_SHARE).
     since_relevant: int = 0
-    ranking_dry: bool = False  # since_relevant has reached DRY_SHARE of all records
+
+    @property
+    def ranking_dry(self) -> bool:
+        """Relevant records were found, and since the last one DRY_SHARE of all have passed."""
+        return self.found > 0 and self.since_relevant >= DRY_SHARE * (self.screened + self.unseen)
 
 
 def window_size(screened: int, total: int) -> int:
@@ -61,10 +65,7 @@ def estimate(sequence: Sequence[bool], unseen: int, alpha: float = 0.05) -> Stop
     recall = found / (found + point) if found and point == point else None
     recall_low = found / (found + upper) if found else None
     since = next((i for i, relevant in enumerate(reversed(sequence)) if relevant), screened)
-    dry = found > 0 and since >= DRY_SHARE * (screened + unseen)
-    return StoppingEstimate(
-        screened, unseen, found, n, k, point, upper, recall, recall_low, since, dry
-    )
+    return StoppingEstimate(screened, unseen, found, n, k, point, upper, recall, recall_low, since)
 
 
 def _upper_bound(k: int, n: int, unseen: int, alpha: float) -> int:

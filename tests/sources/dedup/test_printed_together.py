@@ -53,27 +53,21 @@ def test_an_erratum_of_another_article_on_the_next_page_stays_apart():
     assert not together(run(_article(), other), "article", "erratum")
 
 
+def _by_editors(id: str, title: str, pages: str, doi: str):
+    return record(id, title=title, author=EDITORS, pages=pages, doi=doi)
+
+
 def test_a_bare_editorial_heading_merges_with_the_guest_editorial_it_opens():
-    heading = record("heading", title="Editorial", author=EDITORS, pages="271", doi="10.1/a")
-    guest = record(
-        "guest",
-        title="Guest Editorial Open source software - investigating the economic issues",
-        author=EDITORS,
-        pages="273-276",
-        doi="10.1/b",
-    )
+    heading = _by_editors("heading", "Editorial", "271", "10.1/a")
+    guest_title = "Guest Editorial Open source software - investigating the economic issues"
+    guest = _by_editors("guest", guest_title, "273-276", "10.1/b")
     assert together(run(heading, guest), "heading", "guest")
 
 
 def test_an_editorial_next_to_a_research_article_by_its_authors_stays_apart():
-    heading = record("heading", title="Editorial", author=EDITORS, pages="1-2", doi="10.1/a")
-    article = record(
-        "article",
-        title="Reflections on information systems practice, education and research",
-        author=EDITORS,
-        pages="3-22",
-        doi="10.1/b",
-    )
+    heading = _by_editors("heading", "Editorial", "1-2", "10.1/a")
+    article_title = "Reflections on information systems practice, education and research"
+    article = _by_editors("article", article_title, "3-22", "10.1/b")
     assert not together(run(heading, article), "heading", "article")
 
 

@@ -112,15 +112,13 @@ def nearest_neighbours(words: sp.csr_matrix, k: int = NEIGHBOURS) -> sp.csr_matr
 
 def _keep_top(graph: sp.csr_matrix, k: int) -> sp.csr_matrix:
     """At most k entries per row (k + 1 were asked for in case a record was not its own top)."""
-    graph.sort_indices()
-    rows = []
-    for r in range(graph.shape[0]):
+    counts = np.diff(graph.indptr)
+    weakest = []
+    for r in np.flatnonzero(counts > k):  # few rows: usually the record itself was dropped
         lo, hi = graph.indptr[r], graph.indptr[r + 1]
-        if hi - lo > k:
-            weakest = lo + np.argsort(graph.data[lo:hi])[: hi - lo - k]
-            rows.append(weakest)
-    if rows:
-        graph.data[np.concatenate(rows)] = 0.0
+        weakest.append(lo + np.argsort(graph.data[lo:hi])[: hi - lo - k])
+    if weakest:
+        graph.data[np.concatenate(weakest)] = 0.0
         graph.eliminate_zeros()
     return graph
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz
 
+from retroduce.sources.dedup.evidence import same_author_list
 from retroduce.sources.dedup.fields import venues_compatible
 from retroduce.sources.dedup.prepare import Prepared
 
@@ -30,6 +31,7 @@ MAX_PAGE_STEP = 2
 # How alike the corrected title must be to the article's, once the erratum's own words are gone.
 TITLE_ALIKE = 95
 _EDITORIAL_HEADINGS = ("editorial", "guest editorial")
+_EDITORIAL_STARTS = tuple(heading + " " for heading in _EDITORIAL_HEADINGS)
 _ERRATUM_WORDS = frozenset(
     "erratum errata corrigendum correction corrections to of in for notice".split()
 )
@@ -39,7 +41,7 @@ def printed_together(a: Prepared, b: Prepared) -> str:
     """Why a and b are one printed item (see the module docstring), or "" when they are not."""
     if not (a.volume and a.number and a.volume == b.volume and a.number == b.number):
         return ""  # the cheap test first: nearly every pair ends here
-    if a.year is None or a.year != b.year or not _same_author_list(a, b):
+    if a.year is None or a.year != b.year or not same_author_list(a, b):
         return ""
     if not (a.venue and b.venue and venues_compatible(a.venue, b.venue)):
         return ""
@@ -52,14 +54,6 @@ def printed_together(a: Prepared, b: Prepared) -> str:
     if _editorial_pair(earlier, later):
         return "an editorial heading printed with the editorial, same issue and authors"
     return ""
-
-
-def _same_author_list(a: Prepared, b: Prepared) -> bool:
-    return (
-        a.n_authors == b.n_authors >= 1
-        and a.first_author == b.first_author
-        and a.authors == b.authors
-    )
 
 
 def _in_page_order(a: Prepared, b: Prepared) -> tuple[Prepared, Prepared] | None:
@@ -95,6 +89,4 @@ def _editorial_pair(a: Prepared, b: Prepared) -> bool:
     if a.markers or b.markers:
         return False
     bare, full = (a, b) if len(a.title) <= len(b.title) else (b, a)
-    return bare.title in _EDITORIAL_HEADINGS and full.title.startswith(
-        tuple(heading + " " for heading in _EDITORIAL_HEADINGS)
-    )
+    return bare.title in _EDITORIAL_HEADINGS and full.title.startswith(_EDITORIAL_STARTS)

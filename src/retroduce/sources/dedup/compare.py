@@ -21,6 +21,7 @@ from retroduce.sources.dedup.evidence import (
     first_authors_agree,
     gather,
     last_pages_agree,
+    same_author_list,
     title_similarity,
 )
 from retroduce.sources.dedup.prepare import Prepared
@@ -139,9 +140,8 @@ def _abstract_printed_twice(a: Prepared, b: Prepared, ev: Evidence) -> bool:
         and ev.venue_match is True
         and ev.volume_match
         and a.number == b.number
-        and a.n_authors == b.n_authors >= 3
-        and a.first_author == b.first_author
-        and a.authors == b.authors
+        and a.n_authors >= 3
+        and same_author_list(a, b)
     )
 
 

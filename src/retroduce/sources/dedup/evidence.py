@@ -140,6 +140,15 @@ def author_similarity(a: Prepared, b: Prepared) -> float | None:
     return min(1.0, matched / smaller)
 
 
+def same_author_list(a: Prepared, b: Prepared) -> bool:
+    """The complete author list agrees, first author first (not merely most of it)."""
+    return (
+        a.n_authors == b.n_authors >= 1
+        and a.first_author == b.first_author
+        and a.authors == b.authors
+    )
+
+
 def first_authors_agree(a: Prepared, b: Prepared) -> bool:
     if not a.first_author or not b.first_author:
         return False
