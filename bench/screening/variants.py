@@ -18,7 +18,9 @@ Settings come from the environment: STREAK (labels since the newest include, as 
 set when below 1), KNN_ALPHA (weight of the neighbours' mean score), KNN_K (neighbours), RAMP=1
 (weight growing with the streak), BOOST (weight of the share of neighbours known to be includes),
 GAPS (switch no sooner than this many times the mean labels per include), EXPAND, LSA_DIMS,
-KEEP_TERMS, C_FROM (`c_grows`), RATIO_POWER (`ratio_prevalence`).
+KEEP_TERMS, C_FROM (`c_grows`), RATIO_POWER (`ratio_prevalence`), NOVELTY (exploration once dry).
+The variants that choose between models as labels grow (`select`, `select_cands`, and the
+sentence-embedding `concat`) are in variants_selection.py, with their own settings.
 """
 
 from __future__ import annotations
@@ -256,6 +258,7 @@ STREAK = float(os.environ.get("STREAK", "0.02"))
 GAPS = float(os.environ.get("GAPS", "0"))
 RAMP = os.environ.get("RAMP", "") == "1"  # weight grows with the streak, full at STREAK
 BOOST = float(os.environ.get("BOOST", "0"))  # weight of the share of neighbours that are includes
+NOVELTY = float(os.environ.get("NOVELTY", "0"))  # weight of 1 - max cosine to a labelled record
 
 
 def _diffused(f: Features, scores: np.ndarray) -> np.ndarray:
@@ -270,7 +273,12 @@ def score_diffuse_late(f: Features, idx: np.ndarray, y: np.ndarray, seed: int) -
 
 
 def score_knn_late(
-    f: Features, idx: np.ndarray, y: np.ndarray, seed: int, smooth: Callable | None = None
+    f: Features,
+    idx: np.ndarray,
+    y: np.ndarray,
+    seed: int,
+    smooth: Callable | None = None,
+    scores: np.ndarray | None = None,
 ) -> np.ndarray:
     """u4 while it keeps finding includes; u4 smoothed over neighbours once it has gone dry.
 
@@ -285,7 +293,8 @@ def score_knn_late(
         labels = dict(zip(idx.tolist(), y.tolist(), strict=True))
         state["streak"] = 0 if any(labels[i] == 1 for i in new) else state["streak"] + len(new)
         state["seen"] = seen
-    scores = score_u4(f, idx, y, seed)
+    if scores is None:
+        scores = score_u4(f, idx, y, seed)
     limit = STREAK * f["words"].shape[0] if STREAK < 1 else STREAK
     if GAPS:
         # Relative to the pace so far: GAPS times the mean labels per include found.
@@ -297,6 +306,12 @@ def score_knn_late(
     if state["streak"] >= limit:
         mean = smooth(f, scores) if smooth else f["knn"] @ scores
         scores = scores + KNN_ALPHA * mean
+    if NOVELTY and state["streak"] >= limit:
+        # Exploration once dry: records unlike anything labelled so far gain, scaled to the
+        # spread of the scores (1 - the highest cosine to a labelled record).
+        x = f["words"]
+        nearest = (x @ x[idx].T).max(axis=1).toarray().ravel()
+        scores = scores + NOVELTY * np.std(scores) * (1.0 - nearest)
     if BOOST:
         # Records with a known include among their nearest: the mean of their neighbours' labels.
         known = np.zeros(len(scores))
@@ -346,6 +361,13 @@ VARIANTS: dict[str, Variant] = {
 }
 
 
+def _all_variants() -> dict[str, Variant]:
+    # The choosing variants build on this module's parts, so they live in their own module.
+    import variants_selection
+
+    return {**VARIANTS, **variants_selection.VARIANTS}
+
+
 class _Scorer:
     """What simulate_order needs of a Prioritiser: `_scores(idx, y)`."""
 
@@ -359,8 +381,11 @@ class _Scorer:
 
 def run_set(job: tuple[Path, str, list[int]]) -> list[dict]:
     path, variant, seeds = job
-    build, score = VARIANTS[variant]
+    import variants_selection
+
+    build, score = _all_variants()[variant]
     data = read_labelled(path)
+    variants_selection.CURRENT_SET[0] = path.name.split(".")[0]
     truth = np.asarray(data.labels)
     features = build(data.texts)
     lines = []
@@ -383,7 +408,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
-    parser.add_argument("variant", choices=sorted(VARIANTS))
+    parser.add_argument("variant", choices=sorted(_all_variants()))
     default_data = os.environ.get(
         "RETRODUCE_SCREENING_DATA", str(REPO.parent / "shared" / "data" / "screening")
     )
