@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from retroduce.core import services as core
+from retroduce.screening import services
 from retroduce.sources.importing import run_import, store_upload
 from retroduce.sources.models import Record
 from tests.sources.ris_samples import ris_file, ris_record
@@ -43,3 +44,13 @@ def screening_team(team, make_user):
 
 def record(title: str) -> Record:
     return Record.objects.get(title=title)
+
+
+@pytest.fixture
+def dual_blind(screening_team):
+    """Two votes per record at title/abstract, blind."""
+    team = screening_team
+    services.update_settings(
+        team.project, team.users["owner"], "ta", votes_required=2, blind=True, adjudicator=None
+    )
+    return team

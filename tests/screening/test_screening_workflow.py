@@ -133,15 +133,6 @@ def test_undo_withdraws_the_last_vote_and_offers_the_record_again(screening_team
     assert Event.objects.filter(verb="withdrew").count() == 1
 
 
-@pytest.fixture
-def dual_blind(screening_team):
-    team = screening_team
-    services.update_settings(
-        team.project, team.users["owner"], "ta", votes_required=2, blind=True, adjudicator=None
-    )
-    return team
-
-
 def test_two_votes_needed_and_disagreement_becomes_a_conflict(dual_blind):
     team = dual_blind
     rec = record(TOPICS[3])

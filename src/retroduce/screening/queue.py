@@ -223,9 +223,17 @@ def summary(
             for (a, va), (b, vb) in combinations(named, 2):
                 pair_votes.setdefault((a, b), []).append((va, vb))
     result.pairs = [(a, b, agreement(v)) for (a, b), v in sorted(pair_votes.items())]
+    # Blind mode: a record counts as screened only once it has all its votes. Otherwise "1
+    # relevant found in 2 screened" would tell a reviewer how a colleague voted on a record they
+    # have yet to screen themselves. Until then the record counts as unseen.
     wanted = set(ids)
-    sequence = _screened_sequence({k: v for k, v in votes.items() if k in wanted})
-    unseen = sum(1 for i in ids if i not in votes)
+    counted = {
+        k: v
+        for k, v in votes.items()
+        if k in wanted and (not blind_for_user or len(v.votes) >= required)
+    }
+    sequence = _screened_sequence(counted)
+    unseen = len(ids) - len(sequence)
     if sequence:
         result.stopping = estimate(sequence, unseen)
     return result
