@@ -47,3 +47,11 @@ def test_screen_five_records_with_the_keyboard(fresh_install, served_demo, page,
     page.goto(served_demo + "/p/integrated-care-leadership/screening/ta/mine/")
     expect(page.locator("tbody tr")).to_have_count(4)
     expect(page.locator("tbody")).to_contain_text("Maybe")
+
+    # The overview draws the team's discovery curve, and Chromium renders it at a readable size.
+    page.goto(served_demo + "/p/integrated-care-leadership/screening/")
+    chart = page.locator("#stage-ta figure.discovery svg")
+    expect(chart).to_be_visible()
+    expect(chart.locator("polyline.found")).to_have_count(1)
+    assert chart.bounding_box()["width"] > 300
+    expect(chart.locator("desc")).to_contain_text("relevant found in")

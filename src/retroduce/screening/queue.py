@@ -168,6 +168,9 @@ class StageSummary:
     reasons: Counter = field(default_factory=Counter)
     pairs: list[tuple[str, str, Agreement]] = field(default_factory=list)
     stopping: StoppingEstimate | None = None
+    # Relevance of the counted records in the order they were first screened (the stopping
+    # aid's input, and the discovery chart's).
+    sequence: list[bool] = field(default_factory=list)
     ranked: bool = False
 
     @property
@@ -232,10 +235,10 @@ def summary(
         for k, v in votes.items()
         if k in wanted and (not blind_for_user or len(v.votes) >= required)
     }
-    sequence = _screened_sequence(counted)
-    unseen = len(ids) - len(sequence)
-    if sequence:
-        result.stopping = estimate(sequence, unseen)
+    result.sequence = _screened_sequence(counted)
+    unseen = len(ids) - len(result.sequence)
+    if result.sequence:
+        result.stopping = estimate(result.sequence, unseen)
     return result
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from retroduce.core.permissions import Action, can, project_for
 from retroduce.core.services import DomainError
 from retroduce.screening import exports, services
+from retroduce.screening.discovery_chart import discovery_svg
 from retroduce.screening.forms import KeywordForm, ReasonForm, ResolveForm, SettingsForm
 from retroduce.screening.models import Decision, ExclusionReason, Keyword, Ranking, Stage
 from retroduce.screening.outcomes import Outcome, settings_for, votes_by_record
@@ -27,14 +28,15 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
     stages = []
     for stage, label in STAGES:
         stage_settings = settings_for(project, stage)
+        stage_summary = summary(project, request.user, stage, blind_for_user=stage_settings.blind)
+        stopping = stage_summary.stopping
         stages.append(
             {
                 "code": stage,
                 "label": label,
                 "settings": stage_settings,
-                "summary": summary(
-                    project, request.user, stage, blind_for_user=stage_settings.blind
-                ),
+                "summary": stage_summary,
+                "chart": discovery_svg(stage_summary.sequence, stopping) if stopping else "",
                 "ranking": Ranking.objects.filter(project=project, stage=stage).first(),
                 "settings_form": SettingsForm(
                     project=project,

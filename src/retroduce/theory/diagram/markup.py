@@ -7,6 +7,7 @@ these drawings forbid style attributes and <style> elements under their Content-
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections.abc import Mapping
 from xml.sax.saxutils import escape
@@ -63,6 +64,18 @@ def tag(name: str, attrs: Attrs, *children: str, text: str | None = None) -> str
     if not inner:
         return f"<{name}{rendered}/>"
     return f"<{name}{rendered}>{inner}</{name}>"
+
+
+def tick_scale(maximum: float, max_ticks: int) -> tuple[int, int]:
+    """A 1-2-5 tick step giving at most max_ticks intervals, and the axis top it reaches."""
+    maximum = max(maximum, 1)
+    magnitude = 1
+    while True:
+        for factor in (1, 2, 5):
+            step = factor * magnitude
+            if math.ceil(maximum / step) <= max_ticks:
+                return step, step * math.ceil(maximum / step)
+        magnitude *= 10
 
 
 def svg_text(

@@ -11,7 +11,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from . import style
-from .markup import document, document_id, number, svg_line, svg_text, tag, title
+from .markup import (
+    document,
+    document_id,
+    number,
+    svg_line,
+    svg_text,
+    tag,
+    tick_scale,
+    title,
+)
 from .text import clean, text_width, truncate, wrap
 
 MARGIN = 24
@@ -65,7 +74,7 @@ def saturation_svg(iterations: Iterations) -> str:
     palette = style.SERIES_COLOURS
     colours = {name: palette[i % len(palette)] for i, name in enumerate(series)}
     totals = [sum(counts.values()) for _, counts in rows]
-    step, top = _scale(max(totals))
+    step, top = tick_scale(max(totals), MAX_TICKS)
     widest_tick = text_width(str(top), LABEL_SIZE)
     left = MARGIN + math.ceil(widest_tick) + 8
     width = max(MIN_WIDTH, left + len(rows) * SLOT + MARGIN)
@@ -80,18 +89,6 @@ def saturation_svg(iterations: Iterations) -> str:
     parts.append(legend)
     description = _describe(rows)
     return document(width, height, prefix, CHART_TITLE, description, "".join(parts), "img")
-
-
-def _scale(maximum: int) -> tuple[int, int]:
-    """A 1-2-5 tick step giving at most MAX_TICKS intervals, and the axis top it reaches."""
-    maximum = max(maximum, 1)
-    magnitude = 1
-    while True:
-        for factor in (1, 2, 5):
-            step = factor * magnitude
-            if math.ceil(maximum / step) <= MAX_TICKS:
-                return step, step * math.ceil(maximum / step)
-        magnitude *= 10
 
 
 def _axis(axis: _Axis) -> str:
