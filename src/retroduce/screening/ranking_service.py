@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Min
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
 
 from retroduce.core.models import Project
@@ -31,13 +31,43 @@ FEATURES = "neighbours1"  # TF-IDF and the nearest-neighbour graph (models.DEFAU
 RETRAIN_SPACING = 3  # times the last retrain's length, from its end to the next start
 
 
-def labels_for(project: Project, stage: str, ids: list[int]) -> dict[int, int]:
+def blind_complete(project: Project, stage: str) -> Q | None:
+    """In blind mode with two votes per record, the ids of the records that have all their votes
+    or a resolution: the only ones the ranking may learn from. Otherwise None: every vote counts
+    at once.
+
+    Learning from a first vote would leak it through the order. A record one reviewer included
+    would rise to the top of the other's queue, and one they excluded would sink to the bottom.
+    """
+    stage_settings = settings_for(project, stage)
+    if not stage_settings.blind or stage_settings.votes_required < 2:
+        return None
+    complete = (
+        Decision.objects.filter(project=project, stage=stage, withdrawn=False)
+        .order_by()
+        .values("record_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=stage_settings.votes_required)
+        .values("record_id")
+    )
+    resolved = Resolution.objects.filter(project=project, stage=stage).values("record_id")
+    return Q(record_id__in=complete) | Q(record_id__in=resolved)
+
+
+def _decisions(project: Project, stage: str, only: Q | None) -> QuerySet:
+    decisions = Decision.objects.filter(project=project, stage=stage, withdrawn=False)
+    return decisions if only is None else decisions.filter(only)
+
+
+def labels_for(
+    project: Project, stage: str, ids: list[int], only: Q | None = None
+) -> dict[int, int]:
     """Training labels: 1 if any reviewer included or said maybe, 0 if all excluded; a
-    resolution decides. Read as plain values: a retrain may see 100,000 votes."""
+    resolution decides. Read as plain values: a retrain may see 100,000 votes. `only`: the
+    record ids that may count (blind_complete)."""
     index = {record_id: i for i, record_id in enumerate(ids)}
     labels: dict[int, int] = {}
-    decisions = Decision.objects.filter(project=project, stage=stage, withdrawn=False)
-    for record_id, vote in decisions.values_list("record_id", "vote"):
+    for record_id, vote in _decisions(project, stage, only).values_list("record_id", "vote"):
         if record_id in index:
             i = index[record_id]
             labels[i] = max(labels.get(i, 0), int(vote != Vote.EXCLUDE))
@@ -48,11 +78,12 @@ def labels_for(project: Project, stage: str, ids: list[int]) -> dict[int, int]:
     return labels
 
 
-def labels_since_include(project: Project, stage: str) -> int:
+def labels_since_include(project: Project, stage: str, only: Q | None = None) -> int:
     """How many records were first labelled after the newest include (or maybe): how long the
     ranking has gone without finding one. A vote changed to include counts from when it was
-    changed; a second reviewer's vote on a record already labelled is no new label."""
-    decisions = Decision.objects.filter(project=project, stage=stage, withdrawn=False)
+    changed; a second reviewer's vote on a record already labelled is no new label. `only`: the
+    record ids that may count (blind_complete)."""
+    decisions = _decisions(project, stage, only)
     newest = decisions.exclude(vote=Vote.EXCLUDE).aggregate(at=Max("updated_at"))["at"]
     resolved = Resolution.objects.filter(
         project=project, stage=stage, outcome=Vote.INCLUDE
@@ -115,7 +146,8 @@ def retrain(project: Project, stage: str, report: Reporter = silent) -> Ranking:
     ids = list(eligible(project, stage).order_by("pk").values_list("pk", flat=True))
     ranking, _ = Ranking.objects.get_or_create(project=project, stage=stage)
     Ranking.objects.filter(pk=ranking.pk).update(stale=False)
-    labels = labels_for(project, stage, ids)
+    only = blind_complete(project, stage)
+    labels = labels_for(project, stage, ids, only)
     report(1, 3, f"{len(labels):,} decisions, {len(ids):,} records")
     order: list[int] = []  # empty: random order until both an include and an exclude exist
     if len(set(labels.values())) == 2:
@@ -125,7 +157,7 @@ def retrain(project: Project, stage: str, report: Reporter = silent) -> Ranking:
             prioritiser = None  # e.g. no usable words at all in the texts: keep the random order
         if prioritiser is not None:
             report(2, 3, "Ranking")
-            scores = prioritiser.scores(labels, labels_since_include(project, stage))
+            scores = prioritiser.scores(labels, labels_since_include(project, stage, only))
             # Every record, voted or not, by score: with two votes per record, a record one
             # reviewer voted on must still reach the other reviewer near the top.
             order = [ids[i] for i in np.argsort(-scores, kind="stable").tolist()]
