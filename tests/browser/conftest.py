@@ -71,10 +71,15 @@ def page(browser):
 
 @pytest.fixture
 def shoot(page):
-    def take(name: str) -> None:
+    def take(name: str, element=None) -> None:  # noqa: ANN001 - a Playwright Locator
+        """The top of the page, or only `element` (a part further down, such as a chart)."""
         if SCREENSHOTS:
             Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+            path = str(Path(SCREENSHOTS) / f"{name}.png")
+            if element is not None:
+                element.screenshot(path=path)
+                return
             page.evaluate("window.scrollTo(0, 0)")
-            page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=False)
+            page.screenshot(path=path, full_page=False)
 
     return take

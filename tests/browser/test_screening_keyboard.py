@@ -55,3 +55,4 @@ def test_screen_five_records_with_the_keyboard(fresh_install, served_demo, page,
     expect(chart.locator("polyline.found")).to_have_count(1)
     assert chart.bounding_box()["width"] > 300
     expect(chart.locator("desc")).to_contain_text("relevant found in")
+    shoot("screening-overview", element=page.locator("#stage-ta"))
