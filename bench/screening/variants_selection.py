@@ -62,7 +62,7 @@ def build_concat(texts: Sequence[str]) -> Features:
 
 
 def _embeddings(texts: Sequence[str]) -> np.ndarray:
-    """Title and abstract embedded together, cached: encoding runs at about 15 records a second
+    """Title and abstract embedded together, cached: encoding runs at about 12 records a second
     on 2 cores."""
     cache = EMB_DIR / f"{CURRENT_SET[0]}.mini.npy"
     if cache.exists():
