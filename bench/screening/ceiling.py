@@ -62,7 +62,10 @@ def main() -> None:
         y = np.asarray(data.labels)
         x = _u4_build(data.texts)["words"]
         if args.embeddings:
-            x = sp.hstack([x, 0.5 * sp.csr_matrix(np.load(CACHE / f"{name}.mini.npy"))]).tocsr()
+            cached = CACHE / f"{name}.mini.npy"
+            if not cached.exists():
+                raise SystemExit(f"{cached}: no cached embeddings; run a `select` variant first")
+            x = sp.hstack([x, 0.5 * sp.csr_matrix(np.load(cached))]).tocsr()
         losses.append(cross_validated_loss(x, y))
         print(f"{name:36s} loss {losses[-1]:.4f}", flush=True)
     print(f"mean of {len(losses)} sets: loss {np.mean(losses):.4f}")

@@ -130,8 +130,8 @@ def score_select(f: Features, idx: np.ndarray, y: np.ndarray, seed: int) -> np.n
     dry = f.get("state", {}).get("streak", 0) >= STREAK * f["tfidf"].shape[0]
     if DRY_TFIDF and dry:
         use = "tfidf"  # the neighbour smoothing was tuned on u4's scores
+    f.setdefault("state", {})  # shared with the view, which knn_late's streak lives in
     view = dict(f, words=f[use])
-    view["state"] = f.setdefault("state", {})
     return score_knn_late(view, idx, y, seed)
 
 

@@ -48,13 +48,21 @@ def curve_points(sequence: Sequence[bool], limit: int = MAX_POINTS) -> list[tupl
     return [(int(x), int(found[int(x)])) for x in at]
 
 
+def _estimated_relevant(estimate: StoppingEstimate) -> float | None:
+    """Relevant records in the stage: those found plus the estimate of those unseen (None while
+    there is no estimate)."""
+    if math.isnan(estimate.remaining_estimate):
+        return None
+    return estimate.found + estimate.remaining_estimate
+
+
 def random_order_found(estimate: StoppingEstimate) -> float | None:
     """What screening in random order would have found by now: the screened share of the
-    relevant records (those found plus the estimate of those unseen)."""
+    stage's estimated relevant records."""
     total = estimate.screened + estimate.unseen
-    if total == 0 or math.isnan(estimate.remaining_estimate):
+    relevant = _estimated_relevant(estimate)
+    if total == 0 or relevant is None:
         return None
-    relevant = estimate.found + estimate.remaining_estimate
     return estimate.screened * relevant / total
 
 
@@ -76,9 +84,7 @@ def describe(estimate: StoppingEstimate) -> str:
 def discovery_svg(sequence: Sequence[bool], estimate: StoppingEstimate) -> str:
     """The chart as standalone SVG (presentation attributes only: pages forbid style)."""
     total = max(estimate.screened + estimate.unseen, 1)
-    expected_total = estimate.found + (
-        0.0 if math.isnan(estimate.remaining_estimate) else estimate.remaining_estimate
-    )
+    relevant = _estimated_relevant(estimate)
     x_step, x_top = tick_scale(total, 5)
     y_step, y_top = tick_scale(max(estimate.found + estimate.remaining_upper, 1), 5)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
@@ -106,7 +112,7 @@ def discovery_svg(sequence: Sequence[bool], estimate: StoppingEstimate) -> str:
     parts.append(svg_line(LEFT, TOP + plot_h, LEFT + plot_w, TOP + plot_h, style.MUTED))
     caption = "Records screened (relevant found on the vertical axis)"
     parts.append(svg_text(LEFT, HEIGHT - 10, caption, LABEL_SIZE, style.MUTED))
-    if random_order_found(estimate) is not None:
+    if relevant is not None:
         parts.append(
             tag(
                 "line",
@@ -115,7 +121,7 @@ def discovery_svg(sequence: Sequence[bool], estimate: StoppingEstimate) -> str:
                     "x1": number(x(0)),
                     "y1": number(y(0)),
                     "x2": number(x(total)),
-                    "y2": number(y(expected_total)),
+                    "y2": number(y(relevant)),
                     "stroke": style.MUTED,
                     "stroke-width": 1.5,
                     "stroke-dasharray": dasharray(RANDOM_DASH),

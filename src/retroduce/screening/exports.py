@@ -40,7 +40,7 @@ def ris_type(item_type: str) -> str:
 
 def is_complete(entry: RecordVotes | None, required: int) -> bool:
     """Whether a record has all the votes its stage requires (blind mode's rule for showing them)."""
-    return entry is not None and len(entry.votes) >= required
+    return entry is not None and entry.has_all_votes(required)
 
 
 def shown_votes(entry: RecordVotes | None, required: int) -> list[Decision]:

@@ -25,10 +25,14 @@ class RecordVotes:
     votes: list[Decision] = field(default_factory=list)
     resolution: Resolution | None = None
 
+    def has_all_votes(self, required: int) -> bool:
+        """Blind mode's rule: until then nobody sees the record's votes, or counts them."""
+        return len(self.votes) >= required
+
     def outcome(self, required: int) -> str:
         if self.resolution is not None:
             return self.resolution.outcome
-        if len(self.votes) < required:
+        if not self.has_all_votes(required):
             return Outcome.PENDING
         kinds = {d.vote for d in self.votes}
         if kinds == {Vote.INCLUDE}:

@@ -219,7 +219,7 @@ def summary(
             result.left_for_me += 1
         if outcome == Outcome.EXCLUDE:
             result.reasons[entry.exclusion_reason() or "No reason given"] += 1
-        complete = len(entry.votes) >= required
+        complete = entry.has_all_votes(required)
         # Blind mode: only records with all their votes feed agreement, or votes would leak.
         if complete or not blind_for_user:
             named = sorted((d.reviewer.get_username(), d.vote) for d in entry.votes)
@@ -233,7 +233,7 @@ def summary(
     counted = {
         k: v
         for k, v in votes.items()
-        if k in wanted and (not blind_for_user or len(v.votes) >= required)
+        if k in wanted and (not blind_for_user or v.has_all_votes(required))
     }
     result.sequence = _screened_sequence(counted)
     unseen = len(ids) - len(result.sequence)

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Max, Min, Q, QuerySet
 from django.utils import timezone
 
 from retroduce.core.models import Project
@@ -32,9 +32,9 @@ RETRAIN_SPACING = 3  # times the last retrain's length, from its end to the next
 
 
 def blind_complete(project: Project, stage: str) -> Q | None:
-    """In blind mode with two votes per record, the ids of the records that have all their votes
-    or a resolution: the only ones the ranking may learn from. Otherwise None: every vote counts
-    at once.
+    """In blind mode with two votes per record, a filter for the records that have all their
+    votes or a resolution: the only ones the ranking may learn from. Otherwise None: every vote
+    counts at once.
 
     Learning from a first vote would leak it through the order. A record one reviewer included
     would rise to the top of the other's queue, and one they excluded would sink to the bottom.
@@ -42,16 +42,7 @@ def blind_complete(project: Project, stage: str) -> Q | None:
     stage_settings = settings_for(project, stage)
     if not stage_settings.blind or stage_settings.votes_required < 2:
         return None
-    complete = (
-        Decision.objects.filter(project=project, stage=stage, withdrawn=False)
-        .order_by()
-        .values("record_id")
-        .annotate(n=Count("pk"))
-        .filter(n__gte=stage_settings.votes_required)
-        .values("record_id")
-    )
-    resolved = Resolution.objects.filter(project=project, stage=stage).values("record_id")
-    return Q(record_id__in=complete) | Q(record_id__in=resolved)
+    return shortlist.complete_filter(project, stage, stage_settings.votes_required)
 
 
 def _decisions(project: Project, stage: str, only: Q | None) -> QuerySet:
